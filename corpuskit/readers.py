@@ -1,0 +1,148 @@
+"""Read documents from dataset folders, Parquet files and JSONL(.gz/.zst) files.
+
+Any file with a ``text`` column (or key) is accepted; other columns map onto the
+Document fields of the same name, the rest go into ``metadata``. Paths may be local or
+fsspec URLs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+from typing import Iterator
+
+from corpuskit.dataset import DatasetFolder
+from corpuskit.document import Document, content_id
+from corpuskit.errors import InputError
+
+DOCUMENT_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson")
+
+
+def is_document_file(path: str) -> bool:
+    return path.endswith(DOCUMENT_SUFFIXES)
+
+
+def expand_document_inputs(inputs: list[str]) -> list[str]:
+    """Resolve folders (dataset folders or plain folders), globs and files to file paths.
+
+    A dataset folder contributes its completed ``data/`` shards only.
+    """
+    files: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if "://" in item:
+            files.extend(_expand_remote(item))
+        elif path.is_dir():
+            folder = DatasetFolder(path)
+            if folder.is_dataset():
+                files.extend(str(p) for p in folder.data_files())
+            else:
+                files.extend(
+                    str(p)
+                    for p in sorted(path.rglob("*"))
+                    if p.is_file() and is_document_file(p.name)
+                )
+        elif any(ch in item for ch in "*?["):
+            matches = sorted(str(p) for p in Path().glob(item) if p.is_file())
+            if not matches:
+                raise InputError(f"no file matches {item!r}: check the pattern or the folder")
+            files.extend(matches)
+        elif path.is_file():
+            files.append(str(path))
+        else:
+            raise InputError(f"input not found: {item}: give an existing file, folder or glob")
+    return files
+
+
+def _expand_remote(url: str) -> list[str]:
+    import fsspec
+
+    fs, _, paths = fsspec.get_fs_token_paths(url)
+    if not paths:
+        raise InputError(f"no file matches {url!r}")
+    protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
+    return [p if "://" in p else f"{protocol}://{p}" for p in paths]
+
+
+def open_binary(path: str):
+    """Open a local path or fsspec URL for binary reading."""
+    if "://" in path:
+        import fsspec
+
+        return fsspec.open(path, "rb").open()
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {path}: {exc.strerror}: check the path and permissions"
+        ) from exc
+
+
+def read_documents(path: str, source: str | None = None) -> Iterator[Document]:
+    """Iterate the documents of one Parquet or JSONL file."""
+    if path.endswith(".parquet"):
+        yield from _read_parquet(path, source)
+    elif is_document_file(path):
+        yield from _read_jsonl(path, source)
+    else:
+        raise InputError(
+            f"{path}: not a Parquet or JSONL file (expected one of {', '.join(DOCUMENT_SUFFIXES)})"
+        )
+
+
+def _read_parquet(path: str, source: str | None) -> Iterator[Document]:
+    import pyarrow.parquet as pq
+
+    try:
+        with open_binary(path) as fh:
+            parquet = pq.ParquetFile(fh)
+            if "text" not in parquet.schema_arrow.names:
+                raise InputError(
+                    f"{path}: no 'text' column (columns: {', '.join(parquet.schema_arrow.names)})"
+                )
+            for batch in parquet.iter_batches(batch_size=1024):
+                for row in batch.to_pylist():
+                    yield _with_defaults(Document.from_row(row), source)
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
+        raise InputError(f"{path}: unreadable Parquet file ({exc})") from exc
+
+
+def _open_text_stream(path: str):
+    raw = open_binary(path)
+    if path.endswith(".gz"):
+        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8")
+    if path.endswith(".zst"):
+        import zstandard
+
+        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(raw), encoding="utf-8")
+    return io.TextIOWrapper(raw, encoding="utf-8")
+
+
+def _read_jsonl(path: str, source: str | None) -> Iterator[Document]:
+    with _open_text_stream(path) as stream:
+        for lineno, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                raise InputError(
+                    f"{path}:{lineno}: each line needs a JSON object with a 'text' string"
+                )
+            if isinstance(row.get("metadata"), dict):
+                row["metadata"] = json.dumps(row["metadata"])
+            if not row.get("id"):
+                row["id"] = content_id(row["text"], row.get("source") or source or "")
+            yield _with_defaults(Document.from_row(row), source)
+
+
+def _with_defaults(doc: Document, source: str | None) -> Document:
+    if source and not doc.source:
+        doc.source = source
+    return doc

@@ -1,0 +1,191 @@
+"""Run a per-shard stage over its shards, resume by markers, and write the manifest.
+
+Shards that already have a ``_done`` marker are skipped (``overwrite`` clears them first).
+Counters of every completed shard are read back from ``_stats/`` and summed, so the
+manifest after a resumed run equals the manifest of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from corpuskit import __version__
+from corpuskit.dataset import DatasetFolder
+from corpuskit.executor import Shard, ShardResult, StageSpec, run_shard
+from corpuskit.progress import Progress, log
+
+
+@dataclasses.dataclass
+class StageReport:
+    """What a stage run did; ``exit_code`` is 0 when every shard is done, else 1."""
+
+    stage: str
+    output: str
+    total: int
+    skipped: int
+    processed: int
+    failed: list[dict[str, str]]
+    counters: dict[str, Any]
+    seconds: float
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self) | {"exit_code": self.exit_code}
+
+
+def merge_counters(into: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """Sum numbers key by key, recursing into nested dicts; other values: last one wins."""
+    for key, value in other.items():
+        if isinstance(value, dict):
+            merge_counters(into.setdefault(key, {}), value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            into[key] = into.get(key, 0) + value
+        else:
+            into[key] = value
+    return into
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of corpuskit and the libraries whose behaviour shapes the output."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"corpuskit": __version__}
+    for name in (
+        "trafilatura",
+        "warcio",
+        "fasttext-numpy2",
+        "datasketch",
+        "pyarrow",
+        "dask",
+        "distributed",
+    ):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
+
+
+def params_to_json(params: Any) -> Any:
+    if dataclasses.is_dataclass(params):
+        return {k: params_to_json(v) for k, v in dataclasses.asdict(params).items()}
+    if isinstance(params, (list, tuple)):
+        return [params_to_json(v) for v in params]
+    if isinstance(params, dict):
+        return {str(k): params_to_json(v) for k, v in params.items()}
+    if isinstance(params, (str, int, float, bool)) or params is None:
+        return params
+    return str(params)
+
+
+def upstream_lineage(inputs: list[str]) -> list[dict[str, Any]]:
+    """The manifests of input dataset folders, so every output knows where it came from."""
+    lineage = []
+    for item in inputs:
+        path = Path(item)
+        manifest = path / "manifest.json"
+        if path.is_dir() and manifest.exists():
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            lineage.append(
+                {
+                    "path": str(path),
+                    "stage": data.get("stage"),
+                    "params": data.get("params"),
+                    "counters": data.get("counters"),
+                    "lineage": data.get("lineage", []),
+                }
+            )
+    return lineage
+
+
+def run_stage(
+    spec: StageSpec,
+    shards: list[Shard],
+    executor,
+    inputs: list[str],
+    overwrite: bool = False,
+    extra_manifest: dict[str, Any] | None = None,
+) -> StageReport:
+    """Run ``spec`` on every shard not yet done and write ``manifest.json``."""
+    started = time.monotonic()
+    folder = DatasetFolder(spec.output)
+    folder.root.mkdir(parents=True, exist_ok=True)
+    ids = [shard.id for shard in shards]
+    if len(set(ids)) != len(ids):
+        raise ValueError("shard ids must be unique")
+    if overwrite:
+        for shard_id in folder.done_shards():
+            folder.clear_shard(shard_id)
+    pending = [shard for shard in shards if not folder.is_done(shard.id)]
+    skipped = len(shards) - len(pending)
+    if not pending:
+        log(
+            f"{spec.step}: all {len(shards)} shards of {spec.output} are already done; nothing to do "
+            "(use --overwrite to redo them)"
+        )
+    elif skipped:
+        log(f"{spec.step}: {skipped} of {len(shards)} shards already done; running {len(pending)}")
+    else:
+        log(f"{spec.step}: running {len(pending)} shards into {spec.output}")
+
+    progress = Progress(len(pending), "shards")
+    failed: list[dict[str, str]] = []
+
+    def on_result(result: ShardResult) -> None:
+        if not result.ok:
+            failed.append({"shard": result.shard, "error": result.error or "unknown error"})
+            log(f"shard {result.shard} failed: {result.error}")
+        progress.update(1, docs=result.stats.get("rows", 0))
+
+    if pending:
+        executor.map(run_shard, [(spec, shard) for shard in pending], on_result)
+    progress.close()
+    failed.sort(key=lambda item: item["shard"])
+
+    counters: dict[str, Any] = {}
+    shard_seconds = 0.0
+    done = set(folder.done_shards())
+    for shard_id in ids:
+        stats = folder.read_stats(shard_id) if shard_id in done else None
+        if stats:
+            merge_counters(counters, stats.get("counters", {}))
+            counters["rows"] = counters.get("rows", 0) + stats.get("rows", 0)
+            shard_seconds += stats.get("seconds", 0.0)
+
+    manifest = {
+        "stage": spec.step,
+        "params": params_to_json(spec.params),
+        "inputs": [str(i) for i in inputs],
+        "output": str(spec.output),
+        "shards": {"total": len(shards), "done": len(done & set(ids)), "failed": failed},
+        "counters": counters,
+        "timings": {
+            "shard_seconds": round(shard_seconds, 3),
+            "wall_seconds": round(time.monotonic() - started, 3),
+        },
+        "executor": getattr(executor, "name", type(executor).__name__),
+        "versions": library_versions(),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "lineage": upstream_lineage(inputs),
+    }
+    if extra_manifest:
+        manifest.update(extra_manifest)
+    folder.write_manifest(manifest)
+    return StageReport(
+        stage=spec.step,
+        output=str(spec.output),
+        total=len(shards),
+        skipped=skipped,
+        processed=len(pending),
+        failed=failed,
+        counters=counters,
+        seconds=round(time.monotonic() - started, 3),
+    )
