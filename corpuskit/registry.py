@@ -117,11 +117,22 @@ class Cleaner(Filter):
     """Line-level edits: returns a new document, or None when nothing is left.
 
     A cleaner may drop a whole page only through one of its declared ``reasons``
-    (returned by :meth:`clean` as a string).
+    (returned by :meth:`clean` as a string). A cleaner that leaves nothing returns None,
+    which the filter chain counts under :attr:`empty_reason`.
     """
+
+    empty_reason: ClassVar[str] = "empty"
 
     def clean(self, doc):  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def declared_reasons(cls: type) -> tuple[str, ...]:
+    """Every reason a filter or cleaner class can report (a cleaner's empty reason included)."""
+    reasons = tuple(cls.reasons)
+    if issubclass(cls, Cleaner) and cls.empty_reason not in reasons:
+        reasons += (cls.empty_reason,)
+    return reasons
 
 
 def register_filter(cls: type) -> type:
