@@ -1,0 +1,153 @@
+"""The ``extract`` step: WARC records of one shard → Documents with main text.
+
+Kept: ``response`` records with HTTP 200 and an HTML content type, ``resource`` records
+carrying HTML or plain text, and WET ``conversion`` records (text passed through as is).
+Every other record is a counted skip, one counter per reason (:data:`SKIP_REASONS`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from corpuskit.document import Document
+from corpuskit.errors import ShardError
+from corpuskit.extract.deadline import ExtractionTimeout, time_limit
+from corpuskit.extract.decode import Undecodable, decode_body
+from corpuskit.extract.html import ExtractorOptions, make_extractor
+from corpuskit.extract.warc import RecordReader, crawl_name
+from corpuskit.registry import Step, register_step
+
+SKIP_REASONS = (
+    "not_response",  # request, metadata, warcinfo records
+    "revisit",  # revisit records carry no payload
+    "non_200",  # HTTP status other than 200 (redirects, errors)
+    "non_html",  # a content type that is neither HTML nor (for resource/conversion) text
+    "empty",  # no payload bytes
+    "too_large",  # payload larger than --max-page-bytes
+    "undecodable",  # no declared or detected charset decodes the body cleanly
+    "timeout",  # extraction took longer than --timeout
+    "extraction_error",  # the extractor raised on this page
+    "no_text",  # the extractor found no main text
+)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
+TEXT_TYPES = ("text/plain",)
+
+
+def _mime(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+@register_step
+class ExtractStep(Step):
+    """HTML → main text for every record of a WARC shard (``corpuskit extract``)."""
+
+    name = "extract"
+
+    @dataclasses.dataclass(frozen=True)
+    class Params:
+        extractor: ExtractorOptions = ExtractorOptions()
+        timeout: float = 10.0
+        max_page_bytes: int = 2 * 1024 * 1024
+        source: str = "web"
+
+    def setup(self) -> None:
+        self.extractor = make_extractor(self.params.extractor)
+
+    def run(self, shard, output) -> dict[str, Any]:
+        counters: dict[str, Any] = {
+            "records": 0,
+            "documents": 0,
+            "payload_bytes": 0,
+            "read_errors": 0,
+            "skipped": dict.fromkeys(SKIP_REASONS, 0),
+        }
+        crawl = crawl_name(shard.path)
+        source = f"cc:{crawl}" if crawl else self.params.source
+        reader = RecordReader(shard.path, shard.start, shard.end)
+        for offset, record in reader:
+            counters["records"] += 1
+            doc, reason = self._document(record, offset, shard.path, source, counters)
+            if reason:
+                counters["skipped"][reason] += 1
+            else:
+                counters["documents"] += 1
+                output.write(doc)
+        counters["read_errors"] = len(reader.errors)
+        if reader.errors:
+            counters["errors"] = reader.errors[:5]
+            if reader.records == 0:
+                raise ShardError(f"nothing could be read: {reader.errors[0]}")
+        return counters
+
+    def _document(self, record, offset: int, path: str, source: str, counters: dict):
+        kind = record.rec_type
+        if kind == "revisit":
+            return None, "revisit"
+        if kind not in ("response", "resource", "conversion"):
+            return None, "not_response"
+        if kind == "response":
+            http = record.http_headers
+            if http is None:
+                return None, "not_response"
+            status = http.get_statuscode()
+            if status != "200":
+                return None, "non_200"
+            content_type = http.get_header("Content-Type")
+        else:
+            content_type = record.rec_headers.get_header("Content-Type")
+        mime = _mime(content_type)
+        is_text = kind != "response" and mime in TEXT_TYPES
+        limit = self.params.max_page_bytes
+        body = record.content_stream().read(limit + 1)
+        counters["payload_bytes"] += len(body)
+        if not body.strip():
+            return None, "empty"
+        if len(body) > limit:
+            return None, "too_large"
+        if not is_text and mime not in HTML_TYPES and not (not mime and _looks_like_html(body)):
+            return None, "non_html"
+        try:
+            decoded, codec = decode_body(body, content_type, html=not is_text)
+        except Undecodable:
+            return None, "undecodable"
+        uri = record.rec_headers.get_header("WARC-Target-URI")
+        metadata = {
+            "warc_file": path,
+            "warc_offset": offset,
+            "warc_type": kind,
+            "content_type": mime or None,
+            "charset": codec,
+        }
+        if is_text:
+            text, title, language = decoded.strip(), None, None
+        else:
+            try:
+                with time_limit(self.params.timeout):
+                    extracted = self.extractor.extract(decoded, uri)
+            except ExtractionTimeout:
+                return None, "timeout"
+            except Exception:  # one broken page must not stop the shard; it is counted
+                return None, "extraction_error"
+            if extracted is None:
+                return None, "no_text"
+            text, title, language = extracted.text.strip(), extracted.title, extracted.language
+        if not text:
+            return None, "no_text"
+        metadata["title"] = title
+        metadata["html_lang"] = language
+        doc = Document(
+            id=record.rec_headers.get_header("WARC-Record-ID") or f"{path}@{offset}",
+            text=text,
+            url=uri,
+            timestamp=record.rec_headers.get_header("WARC-Date"),
+            source=source,
+            metadata=metadata,
+        )
+        return doc, None
