@@ -1,0 +1,90 @@
+"""Language identification with fastText ``lid.176`` (filter ``lang``).
+
+Rule: predict the top-1 language of the whole document (newlines replaced by spaces, since
+fastText predicts one line at a time), store it as ``doc.language`` / ``doc.language_score``
+on every document, and keep the document when that language is in ``languages`` (any
+language when empty) and its probability is at least ``min_score``.
+
+Sources: model and labels from Joulin et al. 2016 (fastText ``lid.176``); threshold 0.65 on
+English from FineWeb (Penedo et al. 2024) and DCLM; CCNet keeps top-1 ≥ 0.5. The model file
+is found by :func:`corpuskit.models.locate_model` (``model`` param / ``--lid-model``,
+``$CORPUSKIT_LID_MODEL``, then the cache filled by ``corpuskit models fetch lid``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from corpuskit.errors import DependencyError
+from corpuskit.registry import Filter, register_filter
+
+LABEL_PREFIX = "__label__"
+UNKNOWN = "und"
+
+_loaded_models: dict[str, object] = {}
+
+
+def load_fasttext_model(path: str):
+    """Load a fastText model once per process (several filters may share it)."""
+    model = _loaded_models.get(path)
+    if model is None:
+        try:
+            import fasttext
+        except ImportError as exc:  # pragma: no cover - fasttext-numpy2 is a dependency
+            raise DependencyError("fastText is not installed: pip install fasttext-numpy2") from exc
+        try:
+            model = fasttext.load_model(path)
+        except ValueError as exc:
+            raise DependencyError(f"{path} is not a fastText model ({exc})") from exc
+        _loaded_models[path] = model
+    return model
+
+
+def predict_language(model, text: str) -> tuple[str, float]:
+    """Top-1 (language, probability) of a whole text; ``("und", 0.0)`` for blank text."""
+    flat = " ".join(text.split())
+    if not flat:
+        return UNKNOWN, 0.0
+    labels, probabilities = model.predict(flat, k=1)
+    if not labels:
+        return UNKNOWN, 0.0
+    label = labels[0]
+    language = label[len(LABEL_PREFIX) :] if label.startswith(LABEL_PREFIX) else label
+    return language, min(float(probabilities[0]), 1.0)
+
+
+@register_filter
+class LanguageFilter(Filter):
+    """Keep documents whose fastText top-1 language is wanted with enough confidence."""
+
+    name = "lang"
+    reasons: ClassVar[tuple[str, ...]] = ("wrong_language", "low_score")
+    source = "fastText lid.176 (Joulin et al. 2016); English > 0.65 as FineWeb/DCLM"
+
+    @dataclasses.dataclass(frozen=True)
+    class Params:
+        languages: tuple = ("en",)  # ISO codes as lid.176 labels them; empty = any language
+        min_score: float = 0.65
+        model: str = ""  # path to the model; empty = $CORPUSKIT_LID_MODEL or the cache
+
+    def setup(self) -> None:
+        from corpuskit.models import locate_model
+
+        path = locate_model("lid", self.params.model or None)
+        self._model = load_fasttext_model(str(path))
+
+    def score(self, doc) -> dict[str, float]:
+        """Predicts and stores ``doc.language``/``doc.language_score``; signal ``score``."""
+        language, probability = predict_language(self._model, doc.text)
+        doc.language = language
+        doc.language_score = probability
+        return {"score": probability}
+
+    def decide(self, signals: dict[str, float], doc) -> str | None:
+        wanted = self.params.languages
+        if wanted and doc.language not in wanted:
+            return "wrong_language"
+        if signals["score"] < self.params.min_score:
+            return "low_score"
+        return None
