@@ -1,0 +1,295 @@
+"""Build a package: ``OUT/data/<split>-NNNNN-of-NNNNN.parquet``, ``manifest.json``, ``README.md``.
+
+Two streaming passes (see :mod:`corpuskit.mix.plan` and :mod:`corpuskit.mix.buckets`):
+pass 1 indexes token counts, the plan fixes which document copies go where, pass 2 re-reads
+every source in the same order and spills each planned row to its shard's bucket; buckets
+are then sorted and written as Parquet (zstd) with the fixed :func:`package_schema`.
+
+Everything is written into a temporary sibling folder that is renamed to ``OUT`` only at the
+end, so a failed run (bad dump, unreadable book, empty source) leaves no partial package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from corpuskit.errors import ConfigError, InputError
+from corpuskit.mix.plan import SPLITS, Plan, index_source, length_histogram, make_plan
+from corpuskit.mix.recipe import Recipe, recipe_to_toml
+from corpuskit.progress import Progress, log
+
+PACKAGE_FORMAT = "corpuskit-package/1"
+ROW_GROUP_BYTES = 64 * 1024 * 1024
+RECIPE_FILE = "recipe.toml"
+
+
+def package_schema():
+    """The fixed schema of every package shard (the card's ``dataset_info.features``)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field("text", pa.string()),
+            pa.field("source", pa.string()),  # the recipe's source name
+            pa.field("id", pa.string()),
+            pa.field("url", pa.string()),
+            pa.field("timestamp", pa.string()),
+            pa.field("language", pa.string()),
+            pa.field("origin", pa.string()),  # the document's own `source` (e.g. cc:CC-MAIN-...)
+            pa.field("tokens", pa.int64()),
+            pa.field("epoch", pa.int32()),  # 0 the first time a document is seen, 1.. repeats
+            pa.field("metadata", pa.string()),  # JSON object
+        ]
+    )
+
+
+def shard_name(split: str, number: int, count: int) -> str:
+    """``<split>-NNNNN-of-NNNNN.parquet``, the Hugging Face naming for sharded splits."""
+    return f"{split}-{number:05d}-of-{count:05d}.parquet"
+
+
+def build_package(
+    recipe: Recipe,
+    output: str,
+    overwrite: bool = False,
+    command: str = "",
+    memory_limit: int | None = None,
+) -> dict[str, Any]:
+    """Mix the recipe's sources into the package ``output``; returns the manifest."""
+    from corpuskit.mix.sources import SourceReader, check_paths_exist
+    from corpuskit.mix.tokens import TokenCounter
+
+    started = time.monotonic()
+    out = Path(output)
+    if out.exists() and not overwrite:
+        raise ConfigError(f"{out} already exists: use --overwrite to replace it or pick another -o")
+    counter = TokenCounter(recipe.tokenizer)
+    readers = []
+    for spec in recipe.sources:
+        check_paths_exist(spec.name, spec.paths)
+        readers.append(SourceReader(spec.name, spec.kind, spec.paths, spec.url_list))
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        (tmp / "data").mkdir(parents=True)
+        log(f"mix: pass 1: counting {recipe.tokenizer} tokens in {len(readers)} sources")
+        progress = Progress(len(readers), "sources")
+        indexes = []
+        for number, reader in enumerate(readers):
+            indexes.append(index_source(reader, counter, recipe, number, progress))
+            progress.update(1)
+        progress.close()
+        lineage = [reader.lineage() for reader in readers]
+        plan = make_plan(recipe, indexes)
+        log(f"mix: pass 2: writing {sum(len(c) for c in plan.splits.values()):,} rows into {out}")
+        shards = _write_shards(readers, plan, tmp, memory_limit)
+        manifest = _manifest(recipe, plan, indexes, lineage, shards, command, started)
+        from corpuskit.dataset import DatasetFolder
+
+        DatasetFolder(tmp).write_manifest(manifest)
+        (tmp / RECIPE_FILE).write_text(recipe_to_toml(recipe), encoding="utf-8")
+        from corpuskit.mix.card import render_card
+
+        render_card(tmp)
+        _replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _replace(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_shards(readers, plan: Plan, tmp: Path, memory_limit: int | None) -> list[dict[str, Any]]:
+    import numpy as np
+
+    from corpuskit.mix.buckets import DEFAULT_MEMORY_LIMIT, Buckets
+
+    buckets = Buckets(tmp / "_spill", memory_limit or DEFAULT_MEMORY_LIMIT)
+    # Per source: its planned rows sorted by document, to be matched while streaming.
+    wanted = []
+    for number in range(len(readers)):
+        parts = []
+        for split_number, split in enumerate(SPLITS):
+            copies = plan.splits[split]
+            mine = np.flatnonzero(copies.source == number)
+            parts.append((copies.doc[mine], mine, np.full(len(mine), split_number, np.int8)))
+        doc = np.concatenate([p[0] for p in parts])
+        position = np.concatenate([p[1] for p in parts])
+        split_of = np.concatenate([p[2] for p in parts])
+        by_doc = np.argsort(doc, kind="stable")
+        wanted.append((doc[by_doc], position[by_doc], split_of[by_doc]))
+    progress = Progress(len(readers), "sources")
+    for number, reader in enumerate(readers):
+        docs, positions, split_of = wanted[number]
+        offset = 0
+        for table in reader.tables():
+            lo = np.searchsorted(docs, offset)
+            hi = np.searchsorted(docs, offset + table.num_rows)
+            if hi > lo:
+                _spill_rows(
+                    buckets,
+                    plan,
+                    reader.name,
+                    table,
+                    docs[lo:hi] - offset,
+                    positions[lo:hi],
+                    split_of[lo:hi],
+                )
+            offset += table.num_rows
+            progress.update(0, docs=table.num_rows)
+        expected = plan.sources[reader.name]["documents"]
+        if offset != expected:
+            raise InputError(
+                f"source {reader.name!r} changed while mixing ({expected} documents in pass 1, "
+                f"{offset} in pass 2): do not modify inputs during `corpuskit mix`"
+            )
+        progress.update(1)
+    progress.close()
+    return _finish_buckets(buckets, plan, tmp)
+
+
+def _spill_rows(buckets, plan: Plan, name: str, table, rows, positions, split_of) -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    for split_number, split in enumerate(SPLITS):
+        mask = split_of == split_number
+        if not mask.any():
+            continue
+        copies = plan.splits[split]
+        pos = positions[mask]
+        picked = table.take(pa.array(rows[mask]))
+        columns = {
+            "text": picked.column("text"),
+            "source": pa.array(np.full(len(pos), name, object), pa.string()),
+            "id": picked.column("id"),
+            "url": picked.column("url"),
+            "timestamp": picked.column("timestamp"),
+            "language": picked.column("language"),
+            "origin": picked.column("source"),
+            "tokens": pa.array(copies.tokens[pos], pa.int64()),
+            "epoch": pa.array(copies.epoch[pos], pa.int32()),
+            "metadata": picked.column("metadata"),
+            "_position": pa.array(pos, pa.int64()),
+        }
+        rows_table = pa.table(columns)
+        shard = copies.shard[pos]
+        for number in np.unique(shard):
+            buckets.add((split, int(number)), rows_table.filter(pa.array(shard == number)))
+
+
+def _finish_buckets(buckets, plan: Plan, tmp: Path) -> list[dict[str, Any]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = package_schema()
+    spill_schema = schema.append(pa.field("_position", pa.int64()))
+    shards = []
+    for split in SPLITS:
+        copies = plan.splits[split]
+        for number in range(copies.shards):
+            table = buckets.take((split, number), spill_schema).cast(schema)
+            name = shard_name(split, number, copies.shards)
+            path = tmp / "data" / name
+            text_bytes = int(copies.text_bytes[copies.shard == number].sum())
+            rows_per_group = max(1, int(ROW_GROUP_BYTES * table.num_rows / max(text_bytes, 1)))
+            pq.write_table(table, path, compression="zstd", row_group_size=rows_per_group)
+            shards.append(
+                {
+                    "path": f"data/{name}",
+                    "split": split,
+                    "rows": table.num_rows,
+                    "bytes": path.stat().st_size,
+                    "text_bytes": text_bytes,
+                    "arrow_bytes": table.nbytes,
+                    "tokens": int(copies.tokens[copies.shard == number].sum()),
+                    "sha256": file_sha256(path),
+                }
+            )
+    shutil.rmtree(tmp / "_spill", ignore_errors=True)
+    return shards
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _manifest(
+    recipe, plan: Plan, indexes, lineage, shards, command: str, started: float
+) -> dict[str, Any]:
+    from corpuskit.stage import library_versions
+
+    names = [ix.name for ix in indexes]
+    train = plan.splits["train"]
+    train_tokens = int(train.tokens.sum())
+    sources = {}
+    for number, name in enumerate(names):
+        info = dict(plan.sources[name])
+        mine = train.source == number
+        tokens = int(train.tokens[mine].sum())
+        info["tokens"] = tokens
+        info["rows"] = int(mine.sum())
+        info["achieved_share"] = tokens / train_tokens if train_tokens else 0.0
+        info["epochs"] = tokens / info["tokens_available"]
+        val = plan.splits["validation"]
+        info["validation"] = {
+            "rows": int((val.source == number).sum()),
+            "tokens": int(val.tokens[val.source == number].sum()),
+        }
+        info["reading"] = indexes[number].reading
+        sources[name] = info
+    splits = {}
+    for split in SPLITS:
+        mine = [s for s in shards if s["split"] == split]
+        if mine:
+            splits[split] = {
+                "rows": sum(s["rows"] for s in mine),
+                "tokens": sum(s["tokens"] for s in mine),
+                "bytes": sum(s["bytes"] for s in mine),
+                "text_bytes": sum(s["text_bytes"] for s in mine),
+                "arrow_bytes": sum(s["arrow_bytes"] for s in mine),
+                "shards": len(mine),
+            }
+    languages: dict[str, int] = {}
+    for ix in indexes:
+        for key, value in ix.languages.items():
+            languages[key] = languages.get(key, 0) + value
+    return {
+        "stage": "mix",
+        "format": PACKAGE_FORMAT,
+        "recipe": recipe.to_json(),
+        "seed": recipe.seed,
+        "tokenizer": recipe.tokenizer,
+        "command": command,
+        "reproduce": f"corpuskit mix --recipe {RECIPE_FILE} -o OUT  # run inside the package folder",
+        "total_tokens": {"target": plan.total_target, "achieved": train_tokens},
+        "sources": sources,
+        "splits": splits,
+        "shards": shards,
+        "schema": [{"name": f.name, "type": str(f.type)} for f in package_schema()],
+        "length_histogram": length_histogram(plan, names),
+        "languages": dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+        "lineage": lineage,
+        "versions": library_versions(),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.monotonic() - started, 3),
+    }
