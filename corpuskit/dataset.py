@@ -73,7 +73,10 @@ class DatasetFolder:
 
     def done_shards(self) -> list[str]:
         folder = self.root / DONE_DIR
-        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        # a marker still under its temporary name (.<shard>.tmp-PID) does not count
+        return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
     def data_files(self) -> list[Path]:
         """Completed data shards, in shard order (a data file without a marker is ignored)."""

@@ -7,6 +7,7 @@ fsspec URLs.
 
 from __future__ import annotations
 
+import glob
 import gzip
 import io
 import json
@@ -45,7 +46,8 @@ def expand_document_inputs(inputs: list[str]) -> list[str]:
                     if p.is_file() and is_document_file(p.name)
                 )
         elif any(ch in item for ch in "*?["):
-            matches = sorted(str(p) for p in Path().glob(item) if p.is_file())
+            # glob.glob, not Path().glob: the latter rejects absolute patterns like /data/*.jsonl
+            matches = sorted(p for p in glob.glob(item, recursive=True) if Path(p).is_file())
             if not matches:
                 raise InputError(f"no file matches {item!r}: check the pattern or the folder")
             files.extend(matches)
