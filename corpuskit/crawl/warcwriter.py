@@ -1,7 +1,7 @@
 """Rolling gzipped WARC files written with warcio, as Common Crawl writes them.
 
 Each file starts with a ``warcinfo`` record; every fetch adds a ``request`` record and a
-``response`` record (WARC 1.1 §6.4-6.5) linked by ``WARC-Concurrent-To``; each record is
+``response`` record (WARC 1.0, ISO 28500) linked by ``WARC-Concurrent-To``; each record is
 its own gzip member. A file is written as ``<name>.warc.gz.open`` and renamed to
 ``<name>.warc.gz`` when it reaches ``max_bytes`` or the run ends, so readers never see a
 half-written file. A page cut at the size cap carries ``WARC-Truncated: length``, as
@@ -79,7 +79,7 @@ class RollingWarcWriter:
         self._path = self.folder / name
         self._file = open(self.folder / (name + OPEN_SUFFIX), "wb")
         self._writer = WARCWriter(self._file, gzip=True)
-        info = {"software": f"corpuskit/{__version__} (warcio)", "format": "WARC File Format 1.1"}
+        info = {"software": f"corpuskit/{__version__} (warcio)", "format": "WARC File Format 1.0"}
         self._writer.write_record(self._writer.create_warcinfo_record(name, info | self.info))
         self._urls = []
 

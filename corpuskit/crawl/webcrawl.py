@@ -61,7 +61,7 @@ class WebCrawlReport:
     outcomes: dict[str, int]
     failed: list[dict[str, str]]
     warc_files: list[str]
-    redirects: int
+    redirects: int  # hops followed to reach the pages archived by this run
     truncated: int
     seconds: float
 
@@ -272,6 +272,8 @@ class WebCrawler:
         redirects = truncated = 0
         for entry in todo:
             info = self.state.urls.get(entry.url, {})
+            if info.get("outcome") != "fetched":
+                continue
             redirects += len(info.get("redirects", []))
             truncated += bool(info.get("truncated"))
         return WebCrawlReport(
