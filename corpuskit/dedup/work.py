@@ -1,0 +1,110 @@
+"""The folder layout and Parquet schemas of the files the dedup phases exchange.
+
+::
+
+    OUT/_work/signatures/<shard>.parquet   map: one row per document (SIGNATURE_COLUMNS)
+    OUT/_work/lines/<shard>.parquet        map, with --lines: one row per line/span key
+    OUT/_work/edges/part.N.parquet         reduce: candidate (and verified) edges u > v
+    OUT/_work/components/part.N.parquet    reduce: (node, label) for nodes with an edge
+    OUT/_work/removed/part.N.parquet       reduce: documents to drop, with method
+    OUT/_work/line_drops/part.N.parquet    reduce: (shard, node, pos) units to drop
+    OUT/_work/reduce.json                  reduce: parameters and counters, written last
+    OUT/clusters/part.N.parquet            every member of every duplicate group
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+from corpuskit.dedup.normalize import key64
+
+SIGNATURES = "signatures"
+LINES = "lines"
+EDGES = "edges"
+COMPONENTS = "components"
+REMOVED = "removed"
+LINE_DROPS = "line_drops"
+REDUCE_MARKER = "reduce.json"
+CLUSTERS = "clusters"
+
+
+def band_column(band: int) -> str:
+    return f"band_{band:03d}"
+
+
+def signature_schema(bands: int, with_signature: bool):
+    """Schema of ``_work/signatures/<shard>.parquet``."""
+    import pyarrow as pa
+
+    fields = [
+        pa.field("node", pa.int64(), nullable=False),  # key64(input \0 id)
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("shard", pa.string(), nullable=False),
+        pa.field("input", pa.string(), nullable=False),
+        pa.field("source", pa.string()),
+        pa.field("is_index", pa.bool_(), nullable=False),
+        pa.field("priority", pa.int32(), nullable=False),
+        pa.field("time", pa.float64()),  # POSIX seconds of `timestamp`, null if missing
+        pa.field("length", pa.int64(), nullable=False),  # characters of text
+        pa.field("url_key", pa.int64()),  # key64(normalize_url(url)), null without url
+        pa.field("text_key", pa.int64(), nullable=False),  # key64(exact_text(text))
+        pa.field("shingles", pa.int32(), nullable=False),  # 0: no word, no band key
+    ]
+    fields += [pa.field(band_column(b), pa.int64(), nullable=False) for b in range(bands)]
+    if with_signature:
+        fields.append(pa.field("signature", pa.list_(pa.uint32())))
+    return pa.schema(fields)
+
+
+def lines_schema():
+    """Schema of ``_work/lines/<shard>.parquet``: one row per line (or span) of a page."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field("key", pa.int64(), nullable=False),
+            pa.field("node", pa.int64(), nullable=False),
+            pa.field("pos", pa.int32(), nullable=False),
+            pa.field("shard", pa.string(), nullable=False),
+            pa.field("is_index", pa.bool_(), nullable=False),
+            pa.field("priority", pa.int32(), nullable=False),
+        ]
+    )
+
+
+def node_of(input_name: str, doc_id: str) -> int:
+    """The 64-bit graph node of a document: its input name and id hashed together."""
+    return key64(f"{input_name}\x00{doc_id}")
+
+
+def parse_time(timestamp: str | None) -> float:
+    """POSIX seconds of an ISO-8601 timestamp (naive = UTC); NaN when missing or unparsable."""
+    if not timestamp:
+        return math.nan
+    try:
+        value = dt.datetime.fromisoformat(timestamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return math.nan
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.timestamp()
+
+
+def write_table(table, path: Path) -> None:
+    """Write a Parquet file atomically (temporary name, then rename)."""
+    import os
+
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def read_reduce_marker(work: Path) -> dict | None:
+    path = work / REDUCE_MARKER
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
