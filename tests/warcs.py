@@ -247,3 +247,30 @@ def english_paragraphs(seed: int, count: int = 4) -> list[str]:
             "while volunteers continued to record what visitors told them about the place."
         )
     return out
+
+
+def write_arc(path: str | Path, pages: Iterable[tuple[str, str | bytes]], gzip: bool = False):
+    """Write an ARC v1 file (the Internet Archive's pre-WARC format) of HTTP 200 HTML pages.
+
+    ``pages`` are ``(url, html)`` pairs; each record is an HTTP response, as crawlers wrote.
+    """
+    import gzip as gzip_module
+
+    path = Path(path)
+    header_body = b"1 0 tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    chunks = [
+        b"filedesc://%s 0.0.0.0 20240220101530 text/plain %d\n%s\n"
+        % (path.name.encode(), len(header_body), header_body)
+    ]
+    for url, html in pages:
+        body = _as_bytes(html)
+        http = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        ) + body
+        line = b"%s 127.0.0.1 20240220101530 text/html %d\n" % (url.encode(), len(http))
+        chunks.append(line + http + b"\n")
+    with open(path, "wb") as fh:
+        for chunk in chunks:
+            fh.write(gzip_module.compress(chunk, mtime=0) if gzip else chunk)
+    return path

@@ -8,6 +8,7 @@ Every other record is a counted skip, one counter per reason (:data:`SKIP_REASON
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import Any
 
 from corpuskit.document import Document
@@ -44,6 +45,16 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
+def _record_id(record, path: str, uri: str | None, body: bytes) -> str:
+    """WARC-Record-ID; for ARC files (whose ids warcio invents at random) a content hash."""
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    if record_id and not path.lower().endswith((".arc", ".arc.gz")):
+        return record_id
+    date = record.rec_headers.get_header("WARC-Date") or ""
+    digest = hashlib.sha1(f"{uri}\x00{date}\x00".encode() + body).hexdigest()
+    return f"<urn:sha1:{digest}>"
+
+
 @register_step
 class ExtractStep(Step):
     """HTML → main text for every record of a WARC shard (``corpuskit extract``)."""
@@ -74,6 +85,9 @@ class ExtractStep(Step):
         for offset, record in reader:
             counters["records"] += 1
             doc, reason = self._document(record, offset, shard.path, source, counters)
+            if not reader.complete(record):
+                counters["records"] -= 1  # counted as a read error instead
+                break  # the file ends inside this record: never emit half a page
             if reason:
                 counters["skipped"][reason] += 1
             else:
@@ -143,7 +157,7 @@ class ExtractStep(Step):
         metadata["title"] = title
         metadata["html_lang"] = language
         doc = Document(
-            id=record.rec_headers.get_header("WARC-Record-ID") or f"{path}@{offset}",
+            id=_record_id(record, path, uri, body),
             text=text,
             url=uri,
             timestamp=record.rec_headers.get_header("WARC-Date"),

@@ -259,7 +259,10 @@ class RecordReader:
     """Iterate ``(offset, record)`` for records starting in ``[start, end)`` of one file.
 
     A damaged or truncated file stops the iteration; the error is kept in ``errors`` (a
-    list of messages) instead of being raised, so the records before it are kept.
+    list of messages) instead of being raised, so the records before it are kept. warcio
+    returns a record cut by the end of the file without raising (its body is just short),
+    so every record is checked against its WARC Content-Length: call :meth:`complete`
+    before using a record's payload; the iterator checks again after each record.
     """
 
     def __init__(self, path: str, start: int = 0, end: int | None = None):
@@ -268,6 +271,24 @@ class RecordReader:
         self.end = end
         self.errors: list[str] = []
         self.records = 0
+        self._checked: tuple[int, bool] | None = None
+
+    def complete(self, record) -> bool:
+        """Read the rest of ``record``; False (and an error) if the file ends inside it."""
+        if self._checked and self._checked[0] == id(record):
+            return self._checked[1]
+        raw = record.raw_stream
+        while raw.read(1 << 16):
+            pass
+        missing = getattr(raw, "limit", 0)
+        ok = missing <= 0
+        if not ok:
+            self.errors.append(
+                f"{self.path}: truncated record after {self.records - 1} complete records "
+                f"({missing} bytes missing)"
+            )
+        self._checked = (id(record), ok)
+        return ok
 
     def __iter__(self) -> Iterator[tuple[int, object]]:
         from warcio.archiveiterator import ArchiveIterator
@@ -286,15 +307,31 @@ class RecordReader:
             fh.seek(boundary)
             is_arc = self.path.lower().endswith((".arc", ".arc.gz"))
             try:
-                iterator = ArchiveIterator(fh, arc2warc=is_arc, no_record_parse=False)
+                iterator = ArchiveIterator(fh, arc2warc=is_arc)
                 for record in iterator:
                     # Where this record starts (warcio counts from fh.tell(), so absolute);
                     # get_record_offset() would read the record to its end first.
                     offset = iterator.offset
                     if self.end is not None and offset >= self.end:
                         break
+                    if not is_arc and record.format != "warc":
+                        # warcio guesses ARC for any line of five words: this is not a WARC.
+                        raise ValueError(f"no WARC record at offset {offset}")
                     self.records += 1
                     yield offset, record
+                    if not self.complete(record):
+                        self.records -= 1
+                        return
+                else:
+                    # warcio ends quietly on a record cut inside its headers: the bytes it
+                    # left unread are the damage.
+                    fh.seek(0, os.SEEK_END)
+                    if iterator.offset < fh.tell():
+                        self.errors.append(
+                            f"{self.path}: damaged or truncated after {self.records} records "
+                            f"({fh.tell() - iterator.offset} bytes at offset {iterator.offset} "
+                            "could not be read)"
+                        )
             except Exception as exc:  # warcio, zlib and EOF errors all mean "damaged here"
                 where = f"after {self.records} records" if self.records else "at the start"
                 self.errors.append(f"{self.path}: damaged or truncated {where}: {exc}")

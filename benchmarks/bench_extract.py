@@ -1,0 +1,193 @@
+"""Benchmark `corpuskit extract` against trafilatura's default ``extract()``.
+
+Builds a WARC of N pages from the hand-written ground-truth pages in
+``benchmarks/extract_groundtruth/`` (each ``NN-name.html`` with its expected article text in
+``NN-name.txt``). Every generated page is a variant: words of the article are replaced by
+random words of the same vocabulary, in the HTML and in the expected text alike, so no two
+pages are the same but the expected text stays exact.
+
+Then, in one process (one worker), it times:
+
+* ``baseline``: warcio loop over the same records + ``trafilatura.extract(payload)`` with
+  trafilatura's defaults (a plain loop, as a user would write it);
+* ``corpuskit``: the ``extract`` step with corpuskit's defaults (what the CLI runs per shard);
+* ``resiliparse``: the same step with ``--extractor resiliparse``;
+* optional extra trafilatura settings with ``--explore``.
+
+It prints documents/s and payload MB/s per worker and the mean token F1 of each against the
+expected text. Run: ``.venv/bin/python benchmarks/bench_extract.py [--pages 2000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from corpuskit.executor import Shard  # noqa: E402
+from corpuskit.extract.html import ExtractorOptions  # noqa: E402
+from corpuskit.extract.step import ExtractStep  # noqa: E402
+from tests.warcs import response, write_warc  # noqa: E402
+
+GROUND_TRUTH = Path(__file__).resolve().parent / "extract_groundtruth"
+_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_]+", re.UNICODE)
+_WORD = re.compile(r"\b[^\W\d_]{5,}\b", re.UNICODE)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def load_ground_truth() -> list[tuple[str, str, str]]:
+    """``(name, html, expected text)`` for every page of the ground-truth set."""
+    pages = []
+    for html_path in sorted(GROUND_TRUTH.glob("*.html")):
+        expected = html_path.with_suffix(".txt").read_text(encoding="utf-8")
+        pages.append((html_path.stem, html_path.read_text(encoding="utf-8"), expected))
+    if not pages:
+        raise SystemExit(f"no ground-truth pages in {GROUND_TRUTH}")
+    return pages
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; CJK characters count one token each."""
+    return _TOKEN.findall(text.lower())
+
+
+def token_f1(predicted: str, expected: str) -> float:
+    """Bag-of-tokens F1, as in the trafilatura and ScrapingHub extraction benchmarks."""
+    got, want = collections.Counter(tokens(predicted)), collections.Counter(tokens(expected))
+    overlap = sum((got & want).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def make_variant(html: str, expected: str, vocabulary: list[str], rng: random.Random):
+    """Replace ~40 % of the article's long words consistently in the HTML text and expected."""
+    words = sorted(set(_WORD.findall(expected)))
+    mapping = {w: rng.choice(vocabulary) for w in words if rng.random() < 0.4}
+    if not mapping:
+        return html, expected
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, mapping)) + r")\b")
+
+    def swap(text: str) -> str:
+        return pattern.sub(lambda m: mapping[m.group(1)], text)
+
+    parts = _TAG.split(html)
+    varied = "".join(part if part.startswith("<") else swap(part) for part in parts)
+    return varied, swap(expected)
+
+
+def build_warc(path: Path, pages: int, seed: int) -> dict[str, str]:
+    """Write ``pages`` variants to ``path``; returns expected text by record id."""
+    truth = load_ground_truth()
+    vocabulary = sorted({w for _, _, text in truth for w in _WORD.findall(text) if w.isascii()})
+    rng = random.Random(seed)
+    records, expected_by_id = [], {}
+    for i in range(pages):
+        name, html, expected = truth[i % len(truth)]
+        if i >= len(truth):
+            html, expected = make_variant(html, expected, vocabulary, rng)
+        record = response(f"https://bench.example/{name}/{i}", html)
+        records.append(record)
+        expected_by_id[record.id()] = expected
+    write_warc(path, records)
+    return expected_by_id
+
+
+class _Collect:
+    def __init__(self):
+        self.docs = []
+
+    def write(self, doc):
+        self.docs.append(doc)
+
+
+def run_baseline(path: Path, options: dict | None = None) -> tuple[dict[str, str], float, int]:
+    """A plain warcio loop calling ``trafilatura.extract`` on each payload."""
+    import trafilatura
+    from warcio.archiveiterator import ArchiveIterator
+
+    options = options or {}
+    texts, payload = {}, 0
+    started = time.perf_counter()
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type != "response":
+                continue
+            body = record.content_stream().read()
+            payload += len(body)
+            text = trafilatura.extract(body, **options)
+            texts[record.rec_headers.get_header("WARC-Record-ID")] = text or ""
+    return texts, time.perf_counter() - started, payload
+
+
+def run_step(path: Path, options: ExtractorOptions) -> tuple[dict[str, str], float, int]:
+    """The corpuskit ``extract`` step on the whole file (one shard, this process)."""
+    step = ExtractStep(ExtractStep.Params(extractor=options))
+    step.setup()
+    out = _Collect()
+    started = time.perf_counter()
+    counters = step.run(Shard("bench", str(path)), out)
+    seconds = time.perf_counter() - started
+    return {d.id: d.text for d in out.docs}, seconds, counters["payload_bytes"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=2000, help="pages in the generated WARC")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--explore", action="store_true", help="also time other trafilatura settings"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.warc.gz"
+        expected = build_warc(path, args.pages, args.seed)
+        size_mb = path.stat().st_size / 1e6
+        print(
+            f"{args.pages} pages from {len(load_ground_truth())} ground-truth templates, "
+            f"{size_mb:.1f} MB WARC.gz; 1 worker; machine shared, compare ratios",
+            file=sys.stderr,
+        )
+        runs = [("baseline: trafilatura.extract() defaults", lambda: run_baseline(path))]
+        runs.append(("corpuskit default (trafilatura)", lambda: run_step(path, ExtractorOptions())))
+        runs.append(
+            (
+                "corpuskit --extractor resiliparse",
+                lambda: run_step(path, ExtractorOptions(extractor="resiliparse")),
+            )
+        )
+        if args.explore:
+            for label, opts in [
+                ("trafilatura fast=True", dict(fast=True)),
+                ("trafilatura favor_precision=True", dict(favor_precision=True)),
+                ("trafilatura fast+precision", dict(fast=True, favor_precision=True)),
+                (
+                    "trafilatura fast+precision-comments",
+                    dict(fast=True, favor_precision=True, include_comments=False),
+                ),
+            ]:
+                runs.append((label, lambda opts=opts: run_baseline(path, opts)))
+        rows = []
+        for label, run in runs:
+            texts, seconds, payload = run()
+            f1 = sum(token_f1(texts.get(i, ""), exp) for i, exp in expected.items()) / len(expected)
+            rows.append((label, len(texts) / seconds, payload / 1e6 / seconds, f1, seconds))
+            print(f"  done: {label} ({seconds:.1f} s)", file=sys.stderr)
+    base_rate = rows[0][1]
+    print(f"{'extractor':42} {'docs/s':>8} {'MB/s':>7} {'x base':>7} {'token F1':>9}")
+    for label, rate, mbs, f1, _ in rows:
+        print(f"{label:42} {rate:8.1f} {mbs:7.2f} {rate / base_rate:6.2f}x {f1:9.3f}")
+
+
+if __name__ == "__main__":
+    main()
