@@ -57,6 +57,8 @@ class FaultServer:
         self.root = Path(root) if root else None
         self.faults: dict[str, list[Fault]] = {}
         self.throttle: dict[str, float] = {}
+        self.default_throttle: float | None = None  # bytes/s for paths not in ``throttle``
+        self.default_delay = 0.0  # seconds before answering paths not in ``delays``
         self.delays: dict[str, float] = {}
         self.redirects: dict[str, tuple[int, str]] = {}
         self.headers: dict[str, dict[str, str]] = {}
@@ -157,7 +159,7 @@ def _handler_for(server: FaultServer):
 
         def do_GET(self):
             path = self.path.split("?", 1)[0].lstrip("/")
-            time.sleep(server.delays.get(path, 0))
+            time.sleep(server.delays.get(path, server.default_delay))
             fault = server._next_fault(path)
             if fault is not None and fault.kind == "status":
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
@@ -193,7 +195,7 @@ def _handler_for(server: FaultServer):
             payload = memoryview(body)[start:]
             if fault is not None and fault.kind in ("drop", "short"):
                 payload = payload[: int(len(payload) * fault.fraction)]
-            rate = server.throttle.get(path)
+            rate = server.throttle.get(path, server.default_throttle)
             try:
                 for offset in range(0, len(payload), CHUNK):
                     self.wfile.write(payload[offset : offset + CHUNK])
@@ -217,8 +219,12 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", required=True, help="folder to serve")
+    parser.add_argument("--throttle", type=float, default=None, help="bytes/s per connection")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args()
     server = FaultServer(root=Path(args.root))
+    server.default_throttle = args.throttle
+    server.default_delay = args.delay
     print(server.port, flush=True)
     server._httpd.serve_forever()
 
