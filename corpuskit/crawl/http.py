@@ -16,6 +16,8 @@ from corpuskit.errors import ConfigError
 # a connection closed before the status line or in a chunked body (HTTPException).
 TRANSPORT_ERRORS = (OSError, http.client.HTTPException)
 
+_URL_SAFE = "/?#[]@!$&'()*+,;=%:-._~"
+
 DEFAULT_USER_AGENT = "corpuskit/0.1 (+https://github.com/corpuskit/corpuskit)"
 
 
@@ -57,7 +59,16 @@ def split_url(url: str) -> tuple[str, str, str]:
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    return parts.scheme, parts.netloc, target
+    # Links in the wild are IRIs: percent-encode what HTTP/1.1 cannot carry (RFC 3987 §3.1)
+    # and keep what is already encoded or reserved.
+    target = urllib.parse.quote(target, safe=_URL_SAFE)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        host, sep, port = netloc.rpartition(":") if "]" not in netloc else (netloc, "", "")
+        if not sep or not port.isdigit():
+            host, sep, port = netloc, "", ""
+        netloc = host.encode("idna").decode("ascii") + sep + port
+    return parts.scheme, netloc, target
 
 
 def open_url(url: str, headers: dict[str, str], timeout: float) -> HttpResponse:

@@ -73,6 +73,12 @@ def parse_paths(data: bytes, source: str) -> list[str]:
     paths = [line.strip().lstrip("/") for line in text.splitlines() if line.strip()]
     if not paths:
         raise InputError(f"{source}: the listing has no paths")
+    for lineno, path in enumerate(paths, 1):
+        # Paths become local file names under the output folder: never let one escape it.
+        if ".." in path.split("/") or "://" in path or "\\" in path:
+            raise InputError(
+                f"{source}: path {lineno} ({path!r}) is not a relative path under the base URL"
+            )
     return paths
 
 

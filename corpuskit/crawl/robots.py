@@ -8,6 +8,7 @@ which many sites use although the RFC does not define it, raises the per-host de
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 import urllib.parse
@@ -61,6 +62,8 @@ class RobotsCache:
                     url = urllib.parse.urljoin(url, location)
                     continue
                 break
+        except http.client.InvalidURL:
+            raise  # the URL is at fault, not the host
         except TRANSPORT_ERRORS:
             status = 599
         if 200 <= status < 300:

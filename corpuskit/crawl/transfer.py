@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import http.client
 import os
 import re
 import time
@@ -128,7 +129,7 @@ def download(
         try:
             attempt_once(url, part, options, state, on_bytes or (lambda n: None))
             break
-        except PermanentError as exc:
+        except (PermanentError, http.client.InvalidURL) as exc:
             raise TransferFailed(str(exc), attempts) from exc
         except (RetryableError, *TRANSPORT_ERRORS) as exc:
             reason = _reason(exc)

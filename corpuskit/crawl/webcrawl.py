@@ -17,6 +17,7 @@ duplicate record. URLs that failed transiently are not recorded: a rerun retries
 from __future__ import annotations
 
 import dataclasses
+import http.client
 import json
 import threading
 import time
@@ -143,6 +144,8 @@ def fetch_with_retries(url: str, options: TransferOptions, max_bytes: int):
         attempts += 1
         try:
             return fetch_once(url, options, max_bytes)
+        except http.client.InvalidURL:
+            raise  # a bad URL stays bad: no retry
         except (RetryableError, *TRANSPORT_ERRORS) as exc:
             if attempts > options.policy.retries:
                 error = str(exc) or type(exc).__name__
@@ -191,6 +194,12 @@ class WebCrawler:
 
     def crawl_one(self, entry: UrlEntry) -> str:
         """Fetch one listed URL (following redirects); returns its outcome name."""
+        try:
+            return self._crawl(entry)
+        except (http.client.InvalidURL, UnicodeError) as exc:  # e.g. a space in the host
+            return self._finish(entry, "invalid_url", {"error": str(exc)})
+
+    def _crawl(self, entry: UrlEntry) -> str:
         url, chain, exchanges = entry.url, [], []
         while True:
             if not self.robots.allowed(url):
@@ -229,7 +238,9 @@ class WebCrawler:
         """Crawl every entry not finished yet; failures are collected, never fatal."""
         started = time.monotonic()
         self.output.mkdir(parents=True, exist_ok=True)
-        if overwrite:
+        if overwrite:  # start afresh: drop the WARC files this folder's state lists
+            for warc in {i["warc"] for i in self.state.urls.values() if i.get("warc")}:
+                (self.output / warc).unlink(missing_ok=True)
             self.state.urls.clear()
         removed = remove_open_files(self.output)
         if removed:

@@ -58,6 +58,11 @@ def test_every_file_arrives_byte_identical_through_every_fault(files, tmp_path):
             p: sha(files[p]) for p in (a, b, c, d)
         }
         assert len(list((tmp_path / "_done").iterdir())) == 4
+        from corpuskit.extract.warc import expand_warc_inputs
+
+        assert expand_warc_inputs([str(tmp_path)]) == sorted(
+            str(tmp_path / p) for p in (a, b, c, d)
+        )
 
         before = len(server.log)
         again = run(server, tmp_path)
@@ -151,3 +156,16 @@ def test_kill_9_mid_download_then_rerun_resumes_with_range(tmp_path):
     assert [(e.range, e.status) for e in resumed] == [(f"bytes={kept}-", 206)]
     assert sha((out / path).read_bytes()) == sha(big[path])
     assert not part.exists()
+
+
+def test_progress_shows_files_bytes_and_rate_on_stderr(files, tmp_path, capsys):
+    from corpuskit.crawl.bulk import FileJob, download_all
+    from corpuskit.crawl.transfer import TransferOptions
+
+    with FaultServer(files) as server:
+        jobs = [FileJob(server.url(p), p) for p in warcs(files)]
+        report = download_all(jobs, tmp_path, TransferOptions(), concurrency=2, progress=True)
+    assert report.downloaded == 4
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "4/4 files, " in captured.err and " MB/s, 0 failed" in captured.err

@@ -33,7 +33,12 @@ def test_parse_paths_reads_gzip_and_plain_text():
 
 @pytest.mark.parametrize(
     "data, message",
-    [(b"", "has no paths"), (b"\x1f\x8b\x08garbage", "damaged gzip"), (b"\xff\xfe\xfa", "UTF-8")],
+    [
+        (b"", "has no paths"),
+        (b"\x1f\x8b\x08garbage", "damaged gzip"),
+        (b"\xff\xfe\xfa", "UTF-8"),
+        (b"crawl-data/ok.warc.gz\ncrawl-data/../../etc/x.warc.gz\n", "path 2 .* is not a relative"),
+    ],
 )
 def test_parse_paths_rejects_bad_listings(data, message):
     with pytest.raises(InputError, match=message):

@@ -194,6 +194,12 @@ def test_robots_server_error_disallows_and_rolling_files(tmp_path):
     state = json.loads((tmp_path / "crawl_state.json").read_text())["urls"]
     assert sorted(i["warc"] for i in state.values() if "warc" in i) == sorted(report.warc_files)
 
+    with FaultServer(pages) as open_host:  # --overwrite: old WARC files go, new ones come
+        entries = [UrlEntry(open_host.url(p), None, 1) for p in pages]
+        again = WebCrawler(tmp_path, options, settings).run(entries, overwrite=True)
+    assert again.outcomes == {"fetched": 4}
+    assert sorted(p.name for p in tmp_path.glob("*.warc.gz")) == sorted(again.warc_files)
+
 
 def test_url_list_formats(tmp_path):
     plain = tmp_path / "urls.txt"
@@ -229,3 +235,25 @@ def test_url_list_errors(tmp_path):
     bad_json.write_text("{oops\n")
     with pytest.raises(InputError, match="urls.jsonl:1: invalid JSON"):
         read_url_list(bad_json)
+
+
+def test_iris_are_encoded_and_invalid_urls_are_a_counted_outcome(tmp_path):
+    from corpuskit.crawl.http import split_url
+    from corpuskit.crawl.ratelimit import RateLimiter
+    from corpuskit.crawl.retry import RetryPolicy
+    from corpuskit.crawl.transfer import TransferOptions
+    from corpuskit.crawl.urls import UrlEntry
+    from corpuskit.crawl.webcrawl import WebCrawler, WebCrawlSettings
+
+    assert split_url("http://h/ä b?q=ü&x=%20") == ("http", "h", "/%C3%A4%20b?q=%C3%BC&x=%20")
+    assert split_url("http://bücher.de:8080/x")[1] == "xn--bcher-kva.de:8080"
+    with FaultServer({"caf%C3%A9.html": page("Café", 9)}) as server:
+        options = TransferOptions(policy=RetryPolicy(3, 0.001, 0.01), limiter=RateLimiter(None))
+        crawler = WebCrawler(tmp_path, options, WebCrawlSettings(host_delay=0))
+        entries = [
+            UrlEntry(server.url("café.html"), None, 1),
+            UrlEntry("http://exa mple.com/", None, 2),
+        ]
+        report = crawler.run(entries)
+    assert report.outcomes == {"fetched": 1, "invalid_url": 1}
+    assert [e.path for e in server.log] == ["robots.txt", "caf%C3%A9.html"]
