@@ -273,7 +273,7 @@ def sample_files() -> list[SampleFile]:
                 ),
                 Fetch(
                     "https://devnotes.example/javascript/debounce-search-box",
-                    "English tutorial with a code block containing '{' and 'javascript' lines (C4 drops the page for '{')",
+                    "English tutorial with a code block and a prose sentence containing '{' (C4 drops the page for '{', which it checks only on lines that pass its line rules)",
                     page="en-js-tutorial.html",
                 ),
                 Fetch(
