@@ -1,5 +1,7 @@
 """Generate the sample WARC files from the hand-written pages in ``sample_warcs/pages/``.
 
+What goes into each file, and what each record tests, is listed in ``samples.toml``.
+
 Run ``.venv/bin/python sample_warcs/make_samples.py`` (or ``make samples``); ``--out DIR``
 writes somewhere else. The output is byte-for-byte reproducible: WARC-Date values are fixed,
 record ids are UUIDs derived from the record's content, and warcio writes every record as
@@ -30,25 +32,10 @@ from warcio.warcwriter import WARCWriter
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
-CRAWL = "CC-MAIN-2024-10"
+CRAWL = "CC-MAIN-2024-10"  # must match the file names in samples.toml
 ID_NAMESPACE = uuid.UUID("6f1d3c0e-7a4b-5c2d-9e8f-0a1b2c3d4e5f")
 FIRST_DATE = dt.datetime(2024, 2, 20, 14, 0, 0, tzinfo=dt.timezone.utc)
 USER_AGENT = "CCBot/2.0 (https://commoncrawl.org/faq/)"
-
-BUS_ROUTES_URL = (
-    "https://www.lakeviewcourier.example/transport/2024/03/04/council-approves-new-bus-routes"
-)
-GARDEN_URL = (
-    "https://www.riverside-gazette.example/local/2024/02/19/maple-street-community-garden-reopens"
-)
-
-# The near duplicate "with a few words changed": a corrected version of the bus story.
-BUS_ROUTES_EDITS = (
-    ("on Monday night", "on Tuesday night"),
-    ("start running in September", "start running in October"),
-    ("every fifteen minutes", "every twelve minutes"),
-    ("Residents of Eastgate", "Families in Eastgate"),
-)
 
 
 @dataclass(frozen=True)
@@ -129,217 +116,31 @@ def tiny_pdf() -> bytes:
     return out.getvalue()
 
 
+BODIES = {"pdf": tiny_pdf, "png": tiny_png, "empty": lambda: b""}
+
+
 def sample_files() -> list[SampleFile]:
-    """The four sample files and every fetch in them, with what each one tests."""
-    return [
-        SampleFile(
-            f"{CRAWL}-sample-00000.warc.gz",
-            "Clean articles (English, German, French) and a revisit record.",
-            [
-                Fetch(
-                    GARDEN_URL,
-                    "clean English local news article (5 paragraphs, 300+ words) with cookie banner, nav, related links, footer",
-                    page="en-community-garden.html",
-                ),
-                Fetch(
-                    "https://theflourdiaries.example/2024/02/03/why-my-sourdough-stopped-collapsing/",
-                    "clean English blog post (5 paragraphs) with comments, sidebar and newsletter form",
-                    page="en-sourdough.html",
-                ),
-                Fetch(
-                    "https://www.coastalheritage.example/history/gull-point-lighthouse",
-                    "clean English history article in a <div> (no <article> tag), breadcrumbs, consent dialog",
-                    page="en-lighthouse.html",
-                ),
-                Fetch(
-                    BUS_ROUTES_URL,
-                    "clean English news article; the original of the exact and near duplicates in file 00001",
-                    page="en-bus-routes.html",
-                ),
-                Fetch(
-                    "https://www.fieldnotesmag.example/science/songbirds-sahara-migration",
-                    "clean English science feature with standfirst, promo strip and newsletter box",
-                    page="en-bird-migration.html",
-                ),
-                Fetch(
-                    "https://www.gadgetsense.example/how-to/laptop-battery-plugged-in",
-                    "clean English tech explainer with inline <script>, ad slot, affiliate footer",
-                    page="en-laptop-battery.html",
-                ),
-                Fetch(
-                    "https://www.nordstadt-anzeiger.example/lokales/neue-radwege-innenstadt-1.48213",
-                    "German article (lang=de), German cookie banner, Impressum footer",
-                    page="de-radwege.html",
-                ),
-                Fetch(
-                    "https://www.lepetitrhodanien.example/lyon/2024/02/15/boulangerie-apprentis",
-                    "French article (lang=fr) with guillemets and accents, cookie banner",
-                    page="fr-boulangerie.html",
-                ),
-                Fetch(
-                    GARDEN_URL,
-                    "revisit record (identical-payload-digest) of the garden article: skipped as revisit, never a second document",
-                    kind="revisit",
-                ),
-            ],
-        ),
-        SampleFile(
-            f"{CRAWL}-sample-00001.warc.gz",
-            "Chinese and Russian pages, legacy charsets, duplicates and boilerplate-only pages.",
-            [
-                Fetch(
-                    "https://news.jiangnan.example/2024/0226/qingxi-gaotie.html",
-                    "Chinese article in UTF-8 (lang=zh-CN)",
-                    page="zh-high-speed-rail.html",
-                ),
-                Fetch(
-                    "https://vesti-priozerye.example/society/2024/02/18/biblioteka-zarechny",
-                    "Russian article in UTF-8 (lang=ru)",
-                    page="ru-library.html",
-                ),
-                Fetch(
-                    "http://www.rybalka-portal.example/articles/ladoga-zima.html",
-                    "Russian page encoded windows-1251, charset only in the HTTP Content-Type header (no <meta>, no lang)",
-                    page="ru-cp1251-fishing.html",
-                    content_type="text/html; charset=windows-1251",
-                    encoding="windows-1251",
-                ),
-                Fetch(
-                    "http://www.minsu-wenhua.example/jieri/jiaozi.htm",
-                    "Chinese page encoded GB2312, charset only in <meta http-equiv> (HTTP header says text/html)",
-                    page="zh-gb2312-dumplings.html",
-                    content_type="text/html",
-                    encoding="gb2312",
-                ),
-                Fetch(
-                    "http://randos-auvergne.example/lac-de-guery.html",
-                    "French page encoded ISO-8859-1 with no charset anywhere: needs detection, must not become mojibake",
-                    page="fr-latin1-randonnee.html",
-                    content_type="text/html",
-                    encoding="iso-8859-1",
-                ),
-                Fetch(
-                    "https://m.lakeviewcourier.example/transport/2024/03/04/council-approves-new-bus-routes",
-                    "exact duplicate: byte-identical copy of the bus-routes article (file 00000) at a second URL",
-                    page="en-bus-routes.html",
-                ),
-                Fetch(
-                    "https://www.lakeviewcourier.example/transport/2024/03/05/council-approves-new-bus-routes-updated",
-                    "near duplicate: the bus-routes article with four phrases changed",
-                    page="en-bus-routes.html",
-                    edits=BUS_ROUTES_EDITS,
-                ),
-                Fetch(
-                    "https://www.regionalnewswire.example/us/council-approves-new-bus-routes-east-side",
-                    "near duplicate: the same bus-routes <article> inside another site's boilerplate (syndication)",
-                    page="en-bus-routes.html",
-                    wrapper="wrapper-news-wire.html",
-                ),
-                Fetch(
-                    "https://consent.portal-news.example/?continue=https://www.portal-news.example/",
-                    "boilerplate only: cookie consent wall, no article",
-                    page="boilerplate-cookie-wall.html",
-                ),
-                Fetch(
-                    "https://www.riverside-gazette.example/local/?page=7",
-                    "boilerplate only: category index of links, navigation and pagination",
-                    page="boilerplate-category-index.html",
-                ),
-                Fetch(
-                    "https://www.lakeviewcourier.example/politics/2024/03/01/budget-hearing",
-                    "boilerplate only: paywall page (short lines, no sentences)",
-                    page="boilerplate-paywall.html",
-                ),
-            ],
-        ),
-        SampleFile(
-            f"{CRAWL}-sample-00002.warc.gz",
-            "Pages that the filters drop, and responses that extract skips.",
-            [
-                Fetch(
-                    "https://cheap-replica-watches-online.example/best-replica-watches.html",
-                    "spam: keyword stuffing, repeated lines and n-grams, hashtags (Gopher repetition/quality, FineWeb)",
-                    page="spam-replica-watches.html",
-                ),
-                Fetch(
-                    "https://forum.tenantstories.example/f/landlords/t/boiler-broken-six-weeks",
-                    'well-formed English forum post containing bad words ("bullshit", "fuck"): dropped only by the bad-words filter',
-                    page="en-badwords-rant.html",
-                ),
-                Fetch(
-                    "https://demo.themecraft.example/business-pro/sample-page/",
-                    "theme demo page with lorem ipsum (C4 drops the page)",
-                    page="lorem-theme-demo.html",
-                ),
-                Fetch(
-                    "https://devnotes.example/javascript/debounce-search-box",
-                    "English tutorial with a code block and a prose sentence containing '{' (C4 drops the page for '{', which it checks only on lines that pass its line rules)",
-                    page="en-js-tutorial.html",
-                ),
-                Fetch(
-                    "https://hot-xxx-singles-dating.example/",
-                    "adult spam on a URL with a blocked word ('xxx'): URL filter; also too short",
-                    page="adult-dating-spam.html",
-                ),
-                Fetch(
-                    "https://www.coastalheritage.example/files/visitor-guide-2024.pdf",
-                    "non-HTML response (application/pdf): skipped as non-HTML",
-                    kind="binary",
-                    content_type="application/pdf",
-                    body=tiny_pdf(),
-                ),
-                Fetch(
-                    "https://www.riverside-gazette.example/static/img/logo.png",
-                    "non-HTML response (image/png): skipped as non-HTML",
-                    kind="binary",
-                    content_type="image/png",
-                    body=tiny_png(),
-                ),
-                Fetch(
-                    "https://www.gadgetsense.example/deals/today",
-                    "200 text/html with an empty body (Content-Length: 0): skipped as empty",
-                    kind="binary",
-                    content_type="text/html; charset=UTF-8",
-                    body=b"",
-                ),
-                Fetch(
-                    "http://riverside-gazette.example/local/garden",
-                    "301 redirect with Location to the garden article: skipped as non-200",
-                    kind="redirect",
-                    status="301 Moved Permanently",
-                    location=GARDEN_URL,
-                ),
-                Fetch(
-                    "https://www.riverside-gazette.example/local/2023/11/02/old-story-removed",
-                    "404 with an HTML error page: skipped as non-200",
-                    page="error-404.html",
-                    status="404 Not Found",
-                ),
-            ],
-        ),
-        SampleFile(
-            f"{CRAWL}-sample-00003-truncated.warc.gz",
-            "A download cut off mid-record: two complete fetches, then a response cut in half.",
-            [
-                Fetch(
-                    "https://www.diariodelsureste.example/local/2024/03/10/mercado-central-cien-anos",
-                    "Spanish article (lang=es), complete record before the damage",
-                    page="es-mercado.html",
-                ),
-                Fetch(
-                    "https://www.longreadweekly.example/history/darjeeling-tea",
-                    "clean English article, the last complete response before the damage",
-                    page="en-tea-history.html",
-                ),
-                Fetch(
-                    "https://www.riverside-gazette.example/local/2024/02/25/river-wend-cleanup",
-                    "response cut mid-record (the file ends inside its gzip member; warcio returns a short body without raising, so compare with Content-Length): a counted read error, earlier documents kept",
-                    page="en-river-cleanup.html",
-                ),
-            ],
-            truncate_in="https://www.riverside-gazette.example/local/2024/02/25/river-wend-cleanup",
-        ),
-    ]
+    """The sample files and every fetch in them, with what each one tests (samples.toml)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    with (HERE / "samples.toml").open("rb") as fh:
+        table = tomllib.load(fh)
+    samples = []
+    for entry in table["file"]:
+        fetches = []
+        for item in entry["fetch"]:
+            item = dict(item)
+            item["edits"] = tuple(tuple(pair) for pair in item.get("edits", ()))
+            if "body" in item:
+                item["body"] = BODIES[item["body"]]()
+            fetches.append(Fetch(**item))
+        samples.append(
+            SampleFile(entry["name"], entry["description"], fetches, entry.get("truncate_in", ""))
+        )
+    return samples
 
 
 def read_page(fetch: Fetch) -> bytes:
@@ -554,7 +355,7 @@ Small WARC files in Common Crawl's layout, generated from the hand-written HTML 
 The output is byte-identical on every run (fixed `WARC-Date`s, record ids derived from the
 record content, one gzip member per record with mtime 0); `tests/corpuskit/test_samples.py`
 regenerates them into a temporary folder and compares bytes. This README is generated too:
-edit the table through the `purpose` strings in `make_samples.py`.
+edit the table through the `purpose` entries in `samples.toml`.
 
 The files are named like Common Crawl's (`CC-MAIN-2024-10-...`), so stages derive the source
 `cc:CC-MAIN-2024-10` from the file name. All sites are fictional (`.example` domains).
