@@ -156,6 +156,31 @@ def _meta_of(fn, frame, *args):
     return fn(frame._meta, *args)
 
 
+def _read_columns(path: str, columns: list[str] | None):
+    """One Parquet file as a pandas frame (a partition of :func:`read_frame`)."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns).to_pandas()
+
+
+def read_frame(files: list[str], columns: list[str] | None = None):
+    """A Dask DataFrame with one partition per Parquet file (read with pyarrow)."""
+    import dask.dataframe as dd
+
+    meta = _read_columns(files[0], columns).iloc[:0]
+    return dd.from_map(_read_columns, files, columns=columns, meta=meta, enforce_metadata=False)
+
+
+def _write_part(frame, folder: str, schema, partition_info=None):
+    import pandas as pd
+    import pyarrow as pa
+
+    number = partition_info["number"] if partition_info else 0
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    work.write_table(table, Path(folder) / f"part.{number:05d}.parquet")
+    return pd.DataFrame({"rows": [len(frame)]})
+
+
 class Reducer:
     """Runs the reduce phase on one Dask scheduler (a distributed Client or a local one)."""
 
@@ -175,19 +200,21 @@ class Reducer:
 
         return dask.compute(collection, scheduler=self.scheduler)[0]
 
-    def write(self, frame, folder: Path, schema) -> None:
-        frame.to_parquet(
-            str(folder),
-            write_index=False,
-            overwrite=True,
-            schema=schema,
-            compute_kwargs={"scheduler": self.scheduler},
-        )
+    def write(self, frame, folder: Path, schema) -> int:
+        """Write every partition as ``folder/part.NNNNN.parquet``; returns the row count."""
+        import shutil
+
+        import pandas as pd
+
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        meta = pd.DataFrame({"rows": pd.Series([], dtype="int64")})
+        written = frame.map_partitions(_write_part, str(folder), schema, meta=meta)
+        return int(self.compute(written)["rows"].sum())
 
     # -- phases -------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         import dask
-        import dask.dataframe as dd
         import pyarrow.parquet as pq
 
         cfg = self.config
@@ -196,8 +223,10 @@ class Reducer:
         total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
         parts = max(1, math.ceil(total / cfg.partition_rows))
         self.counters = {"documents": total}
-        with dask.config.set({"dataframe.shuffle.method": "tasks"}):
-            docs = dd.read_parquet(files, columns=MEMBER_COLUMNS + ["url_key", "text_key"])
+        with dask.config.set(
+            {"dataframe.shuffle.method": "tasks", "dataframe.convert-string": False}
+        ):
+            docs = read_frame(files, MEMBER_COLUMNS + ["url_key", "text_key"])
             groups = []
             gone = None
             if cfg.url:
@@ -238,13 +267,12 @@ class Reducer:
         return self.persist(rows)
 
     def _minhash(self, files, docs, gone, total: int, parts: int):
-        import dask.dataframe as dd
 
         cfg = self.config
         root = Path(cfg.work)
         log("dedup: reduce: shuffling band keys by (band, key)")
         band_cols = ["node", "shingles"] + [work.band_column(b) for b in range(cfg.bands)]
-        bands = self._alive(dd.read_parquet(files, columns=band_cols), gone)
+        bands = self._alive(read_frame(files, band_cols), gone)
         long_parts = max(1, math.ceil(total * cfg.bands / cfg.partition_rows))
         melted = bands.map_partitions(
             _melt_bands, cfg.bands, meta=_meta_of(_melt_bands, bands, cfg.bands)
@@ -255,7 +283,7 @@ class Reducer:
         self.counters["candidates"] = int(self.compute(edges.shape[0]))
         if cfg.verify:
             log("dedup: reduce: verifying candidate pairs on signatures")
-            sigs = dd.read_parquet(files, columns=["node", "signature"])
+            sigs = read_frame(files, ["node", "signature"])
             joined = edges.merge(
                 sigs.rename(columns={"node": "u", "signature": "su"}), on="u", npartitions=parts
             ).merge(
@@ -300,13 +328,12 @@ class Reducer:
         self.counters["removed_by_input"] = by_input
 
     def _lines(self, root: Path, gone, parts: int) -> None:
-        import dask.dataframe as dd
         import pyarrow.parquet as pq
 
         log("dedup: reduce: repeated lines/spans")
         files = sorted(str(p) for p in (root / work.LINES).glob("*.parquet"))
         total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-        units = self._alive(dd.read_parquet(files), gone)
+        units = self._alive(read_frame(files), gone)
         shuffled = units.shuffle(
             on="key", npartitions=max(1, math.ceil(total / self.config.partition_rows))
         )

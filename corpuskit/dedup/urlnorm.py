@@ -3,7 +3,8 @@
 The reference strips the scheme and a leading ``www.``, cuts the query at the first
 ``?utm_``/``?ref``/``?feed`` parameter, and strips trailing ``/``. corpuskit removes each
 tracking parameter whose name starts with ``utm_``, ``ref`` or ``feed`` and keeps the
-others, so ``?id=3&utm_source=x`` and ``?id=3`` match too (a superset of the reference).
+others, so ``?id=3&utm_source=x`` and ``?id=3`` match too, and strips a trailing ``/`` of
+the path before a query as well (a superset of the reference).
 URL dedup keeps the newest capture of each normalised URL, as C4 does.
 """
 
@@ -30,6 +31,6 @@ def normalize_url(url: str) -> str:
             for part in query.split("&")
             if part and not part.split("=", 1)[0].lower().startswith(_TRACKING)
         ]
-        url = path + ("?" + "&".join(kept) if kept else "")
+        url = path.rstrip("/") + ("?" + "&".join(kept) if kept else "")
     url = url.rstrip("/")
     return url + ("#" + fragment if fragment else "")
