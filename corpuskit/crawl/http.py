@@ -37,8 +37,21 @@ class HttpResponse:
         return self._response.getheader(name)
 
     def read(self, size: int) -> bytes:
-        """Up to ``size`` bytes; b"" at the end of the body (or when the peer closed early)."""
-        return self._response.read(size)
+        """Up to ``size`` bytes, whatever has arrived (one socket read at most, so progress,
+        partial files and Ctrl-C follow the network); b"" at the end of the body or when the
+        peer closed early."""
+        return self._response.read1(size)
+
+    def read_capped(self, limit: int, chunk: int = 64 * 1024) -> tuple[bytes, bool]:
+        """The body up to ``limit`` bytes, and True when it was longer than that."""
+        parts, size = [], 0
+        while size <= limit:
+            data = self.read(min(chunk, limit + 1 - size))
+            if not data:
+                break
+            parts.append(data)
+            size += len(data)
+        return b"".join(parts)[:limit], size > limit
 
     def close(self) -> None:
         self._response.close()

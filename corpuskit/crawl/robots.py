@@ -57,7 +57,7 @@ class RobotsCache:
                 with open_url(url, headers, self.timeout) as response:
                     status = response.status
                     location = response.header("Location")
-                    body = response.read(ROBOTS_MAX_BYTES) if 200 <= status < 300 else b""
+                    body = response.read_capped(ROBOTS_MAX_BYTES)[0] if 200 <= status < 300 else b""
                 if 300 <= status < 400 and location:
                     url = urllib.parse.urljoin(url, location)
                     continue

@@ -36,7 +36,6 @@ from corpuskit.dataset import atomic_write_text
 from corpuskit.progress import Progress, log
 
 STATE_FILE = "crawl_state.json"
-READ_CHUNK = 64 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,19 +96,6 @@ class CrawlState:
         atomic_write_text(self.path, text + "\n")
 
 
-def _read_capped(read, limit: int) -> tuple[bytes, bool]:
-    """Read at most ``limit`` bytes of a body; True as second value when there was more."""
-    parts, size = [], 0
-    while size <= limit:
-        chunk = read(min(READ_CHUNK, limit + 1 - size))
-        if not chunk:
-            break
-        parts.append(chunk)
-        size += len(chunk)
-    body = b"".join(parts)
-    return body[:limit], size > limit
-
-
 def fetch_once(url: str, options: TransferOptions, max_bytes: int) -> tuple[Exchange, int, str]:
     """One GET of ``url``: the exchange to archive, the status and the Location header."""
     _, netloc, target = split_url(url)
@@ -121,7 +107,7 @@ def fetch_once(url: str, options: TransferOptions, max_bytes: int) -> tuple[Exch
                 f"HTTP {response.status}: {response.reason}",
                 retry_after=parse_retry_after(response.header("Retry-After")),
             )
-        body, truncated = _read_capped(response.read, max_bytes)
+        body, truncated = response.read_capped(max_bytes)
         length = response.header("Content-Length")
         if not truncated and length and length.isdigit() and len(body) < int(length):
             raise RetryableError(f"short body: {len(body)} of {length} bytes")

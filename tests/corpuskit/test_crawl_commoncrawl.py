@@ -169,3 +169,30 @@ def test_progress_shows_files_bytes_and_rate_on_stderr(files, tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "4/4 files, " in captured.err and " MB/s, 0 failed" in captured.err
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_promptly_and_keeps_the_partial_file(tmp_path):
+    big = common_crawl_files(tmp_path / "src", n_files=1, padding=3_000_000)
+    path = warcs(big)[0]
+    out = tmp_path / "out"
+    part = out / (path + ".part")
+    with FaultServer(big) as server:
+        server.throttle[path] = 1_000_000
+        argv = [sys.executable, "-m", "corpuskit", "crawl", CRAWL, "-o", str(out)]
+        argv += ["--base-url", server.url(), *FAST]
+        proc = subprocess.Popen(
+            argv,
+            env=os.environ | {"PYTHONPATH": str(Path.cwd())},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while not (part.exists() and part.stat().st_size > 300_000):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not (out / path).exists() and part.stat().st_size > 300_000

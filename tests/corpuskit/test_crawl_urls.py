@@ -257,3 +257,17 @@ def test_iris_are_encoded_and_invalid_urls_are_a_counted_outcome(tmp_path):
         report = crawler.run(entries)
     assert report.outcomes == {"fetched": 1, "invalid_url": 1}
     assert [e.path for e in server.log] == ["robots.txt", "caf%C3%A9.html"]
+
+
+def test_long_robots_txt_is_read_past_the_first_socket_read():
+    from corpuskit.crawl.ratelimit import RateLimiter
+    from corpuskit.crawl.robots import RobotsCache
+
+    filler = "".join(f"# comment line {i} " + "x" * 80 + "\n" for i in range(2000))  # ~200 KB
+    robots = ("User-agent: *\n" + filler + "Disallow: /late/\nCrawl-delay: 2\n").encode()
+    with FaultServer({"robots.txt": robots}) as server:
+        cache = RobotsCache("corpuskit/0.1", timeout=5, limiter=RateLimiter(None))
+        assert not cache.allowed(server.url("late/page.html"))
+        assert cache.allowed(server.url("early/page.html"))
+        assert cache.crawl_delay(server.url("x")) == 2.0
+        assert [e.path for e in server.log] == ["robots.txt"]
