@@ -328,3 +328,5 @@ def _check_models_available(chain) -> None:
     for spec in chain:
         if spec.name == "lang":
             locate_model("lid", spec.params.model or None)
+        elif spec.name == "classifier":
+            spec.filter_class(spec.params).setup()  # names the fix when the model is missing

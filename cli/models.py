@@ -64,3 +64,36 @@ def list_models(as_json):
         click.echo(f"{row['name']}\t{row['file']}\t{state}\t{row['path']}")
         for variable, value in row["env"].items():
             click.echo(f"\t${variable}={value} (used instead of the cache)")
+
+
+@command.command("train-quality")
+@click.option(
+    "--positive", multiple=True, required=True, help="Curated documents (folder/file, repeatable)."
+)
+@click.option(
+    "--negative", multiple=True, required=True, help="Raw web documents (folder/file, repeatable)."
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Model file.")
+@click.option("--max-docs", type=click.IntRange(min=1), default=None, help="Per class.")
+@click.option("--epoch", type=click.IntRange(min=1), default=10, show_default=True)
+@options.json_output
+@options.verbose
+@options.quiet
+def train_quality(positive, negative, output, max_docs, epoch, as_json):
+    """Train a GPT-3 style quality classifier (fastText, word bigrams) for `-f classifier`.
+
+    \b
+      corpuskit models train-quality --positive out/wikipedia --negative out/extracted -o q.bin
+      corpuskit filter out/extracted -o out/gpt3 --preset gpt3 --quality-model q.bin
+    """
+    from filters.classifier import train_quality_classifier
+
+    counts = train_quality_classifier(
+        list(positive), list(negative), output, max_docs=max_docs, epoch=epoch
+    )
+    summary = {"output": output, **counts}
+    options.report(
+        summary,
+        as_json,
+        f"trained {output} on {counts['positive']:,} positive and {counts['negative']:,} negative documents",
+    )

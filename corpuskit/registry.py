@@ -204,7 +204,9 @@ def _coerce(value: Any, field: dataclasses.Field, where: str) -> Any:
         ):
             return target(value)
         if target is tuple and isinstance(value, (list, str)):
-            return tuple(value.split(",")) if isinstance(value, str) else tuple(value)
+            if isinstance(value, str):  # "a,b" -> ("a", "b"); "" -> ()
+                return tuple(item.strip() for item in value.split(",") if item.strip())
+            return tuple(value)
     except ValueError:
         raise ConfigError(
             f"{where}: {field.name}={value!r} is not a valid {target.__name__}"

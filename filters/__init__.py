@@ -3,25 +3,18 @@
 One module per family (DESIGN.md): ``langid`` (fastText language ID), ``c4`` (C4 line
 cleaner and page filter), ``gopher_quality``, ``gopher_repetition``, ``fineweb`` (FineWeb
 quality), ``badwords`` (LDNOOBW), ``urls`` (URL block list), ``pii`` (e-mail/IP redaction),
-``classifier`` (GPT-3 style quality classifier). Presets are in :mod:`filters.presets`.
+``classifier`` (GPT-3 style quality classifier). Presets are in :mod:`filters.presets`;
+shared text splitting in :mod:`filters.text`.
 """
 
-import importlib
-import importlib.util
-
-BUILTIN_MODULES = (
-    "langid",
-    "c4",
-    "gopher_quality",
-    "gopher_repetition",
-    "fineweb",
-    "badwords",
-    "urls",
-    "pii",
-    "classifier",
+from filters import (  # noqa: F401  (imported to register)
+    badwords,
+    c4,
+    classifier,
+    fineweb,
+    gopher_quality,
+    gopher_repetition,
+    langid,
+    pii,
+    urls,
 )
-
-# Temporary while the modules are being written in parallel: import those that exist.
-for _name in BUILTIN_MODULES:
-    if importlib.util.find_spec(f"filters.{_name}") is not None:
-        importlib.import_module(f"filters.{_name}")
