@@ -12,7 +12,7 @@ consecutive sentences (keyed by the MD5 of their lower-cased, whitespace-collaps
 a repeated span survives in its first occurrence and its three sentences are removed
 elsewhere. Pages with fewer than ``min_sentences`` sentences left are dropped.
 
-Sentences are split after ``.``, ``!``, ``?`` (optionally followed by closing quotes or
+Sentences are split after ``.``, ``!``, ``?`` (optionally followed by one closing quote or
 brackets) and whitespace: a dependency-free stand-in for the NLTK punkt splitter C4 used.
 """
 
@@ -24,7 +24,7 @@ from corpuskit.dedup.normalize import md5_key64
 
 LINE_MODES = ("c4-code", "c4-paper")
 SPAN_SENTENCES = 3
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?][\"')\]])\s+|(?<=[.!?])\s+")
 
 
 def split_sentences(line: str) -> list[str]:

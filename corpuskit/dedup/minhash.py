@@ -21,11 +21,18 @@ BLOCK_SHINGLES = 32_768
 
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int):
-    """datasketch's ``(a, b)`` permutation parameters (uint32 arrays) for ``num_perm``, ``seed``."""
-    from datasketch import MinHash
+    """datasketch's ``affine32`` permutation parameters ``(a, b)`` for ``num_perm``, ``seed``.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return a.astype("uint32"), b.astype("uint32")
+    Drawn exactly as ``datasketch.MinHash(num_perm, seed, scheme="affine32")`` draws them
+    (``numpy.random.RandomState(seed)``: odd ``a``, then ``b``; equality is tested), without
+    importing datasketch, whose import pulls in scipy and costs seconds on every worker.
+    """
+    import numpy as np
+
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def fmix32(values):

@@ -10,7 +10,7 @@ from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
 from corpuskit.dedup.lsh import candidate_probability, optimal_bands_rows
-from corpuskit.dedup.minhash import band_keys, estimated_jaccard, signatures
+from corpuskit.dedup.minhash import band_keys, estimated_jaccard, permutations, signatures
 from corpuskit.dedup.normalize import (
     jaccard,
     normalize_text,
@@ -45,6 +45,14 @@ def test_vectorised_shingle_hashes_equal_the_scalar_reference(ngram):
     expected = [[shingle_hash32(s) for s in _scalar_shingles(t, ngram)] for t in TEXTS]
     assert counts.tolist() == [len(e) for e in expected]
     assert hashes.tolist() == [h for e in expected for h in e]
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(112, 1), (7, 42)])
+def test_permutations_are_datasketchs(num_perm, seed):
+    a, b = permutations(num_perm, seed)
+    expected = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    np.testing.assert_array_equal(a, expected[0])
+    np.testing.assert_array_equal(b, expected[1])
 
 
 def test_signatures_equal_datasketch_minhash_fed_the_same_shingles():

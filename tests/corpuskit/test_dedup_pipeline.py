@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -208,10 +206,3 @@ def test_index_mode_removes_duplicates_of_an_earlier_dataset(tmp_path, planted):
     assert counters["removed_by_input"] == {"new": {"exact": 1, "minhash": 1}}
     rows = cluster_rows(tmp_path / "out")
     assert (a, rows[0][1], True, "exact") in rows  # the index document is the kept member
-
-
-def test_two_local_processes_give_the_same_output(tmp_path, reference):
-    run(reference / "in", tmp_path / "out", workers=2)
-    assert kept_ids(tmp_path / "out") == kept_ids(reference / "out")
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["executor"] == "local"
