@@ -104,7 +104,7 @@ def test_rate_limit_holds_under_concurrency(tmp_path):
     for i in range(len(times)):
         for j in range(i + 1, len(times)):
             # a bucket of one token: request j comes at least (j-i)/rate after request i
-            assert times[j] - times[i] >= (j - i) / rate - 0.02, (i, j)
+            assert times[j] - times[i] >= (j - i) / rate - 0.05, (i, j)
 
 
 def test_paths_file_with_segments_and_sample(files, tmp_path):
