@@ -6,7 +6,8 @@ Source: Raffel et al. 2020 (T5, section 2.2) and the reference code, TensorFlow 
 1. a whitespace token longer than ``max_word_length`` (1,000) drops the line;
 2. Wikipedia citation marks ``[1]``, ``[]``, ``[edit]``, ``[citation needed]`` are removed;
 3. a line that does not end with ``. ? ! "`` or ends with ``...`` is dropped (FineWeb turns
-   this rule off);
+   this rule off); we also accept the sentence ends of CJK, Devanagari, Arabic, Urdu and
+   Ethiopic (``。！？।؟۔።``), which change nothing for English;
 4. a line with fewer than ``min_words_per_line`` words is dropped (code 5, paper 3);
 5. ``lorem ipsum`` (lower-cased) drops the PAGE;
 6. a line containing ``javascript`` (lower-cased) is dropped;
@@ -36,7 +37,8 @@ from filters.text import count_sentences, count_words
 SOURCE = "C4: Raffel et al. 2020 (T5) and TFDS c4_utils.clean_page"
 
 CITATION_RE = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
-END_MARKS = (".", "?", "!", '"')
+# C4's end marks, plus sentence ends of scripts C4 never saw (no English line ends with them).
+END_MARKS = (".", "?", "!", '"', "。", "！", "？", "｡", "।", "॥", "؟", "۔", "።", "፧")
 ELLIPSIS = "..."
 POLICY_SUBSTRINGS = (
     "terms of use",

@@ -68,10 +68,12 @@ class Pii(Cleaner):
         return self.clean_counted(doc)[0]
 
     def clean_counted(self, doc):
-        """``(document with redactions, {"emails": n, "ip_addresses": m})``."""
+        """``(document with redactions, {"emails": n, "ip_addresses": m})``; None if blank."""
         p = self.params
         text = doc.text
         counts = {"emails": 0.0, "ip_addresses": 0.0}
+        if not text.strip():
+            return None, counts
         if p.emails and "@" in text:
             text, n = EMAIL_RE.subn(p.email_replacement, text)
             counts["emails"] = float(n)

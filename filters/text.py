@@ -3,11 +3,13 @@
 Rules (shared by every rule-based filter, so all of them count the same way):
 
 - **Words**: whitespace-separated tokens, as ``str.split()`` gives for space-delimited
-  scripts (so C4's ``len(line.split())`` is reproduced exactly on English). Scripts written
-  without spaces are segmented per character: every Han, Hiragana or Katakana character is
-  one token, and every Thai, Lao, Khmer or Myanmar base letter with its combining marks is
-  one token (a syllable-sized unit, so Thai counts run 2-4x above dictionary words). CJK
-  punctuation (``。、「」！？`` ...) separates tokens and is never a token itself.
+  scripts (so C4's ``len(line.split())`` is reproduced exactly on English). A text that
+  contains a script written without spaces is segmented further: every Han, Hiragana or
+  Katakana character is one token; Thai and Lao are cut into syllable-like units (leading
+  vowel + consonant + marks + following vowel + final consonant: about 1-1.5 units per
+  dictionary word, as no dictionary is used); Khmer and Myanmar into letters with their combining marks. In such
+  text, CJK and general punctuation (``。、「」！？“”—``) separate tokens and is never a
+  token itself.
 - **Sentences**: a sentence ends at ``. ! ? …`` (with closing quotes or brackets) followed by
   whitespace and a token that does not start in lower case, unless the word before the
   period is a known abbreviation or a single letter (an initial); and right after the
@@ -31,13 +33,28 @@ _SEA_MARKS = (
     "\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d\u1071-\u1074"
     "\u1082-\u108d\u108f\u109a-\u109d\u17b4-\u17d3\u17dd"
 )
-# CJK symbols and punctuation, full-width ASCII punctuation, half-width CJK punctuation.
-_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+# A Thai / Lao syllable-like unit: leading vowel, consonant, marks, following vowel, and a
+# final consonant when the next letter does not carry a vowel of its own.
+_THAI_MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+_THAI_UNIT = (
+    f"[\u0e40-\u0e44]?[\u0e01-\u0e2f][{_THAI_MARKS}]*"
+    f"(?:[\u0e30\u0e32\u0e33\u0e45][\u0e47-\u0e4e]*)?"
+    f"(?:[\u0e01-\u0e2e](?![{_THAI_MARKS}\u0e30\u0e32\u0e33\u0e45]))?"
+)
+_LAO_MARKS = "\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
+_LAO_UNIT = (
+    f"[\u0ec0-\u0ec4]?[\u0e81-\u0eaf\u0edc-\u0edf][{_LAO_MARKS}]*"
+    f"(?:[\u0eb0\u0eb2\u0eb3][\u0ec8-\u0ecd]*)?"
+    f"(?:[\u0e81-\u0eae](?![{_LAO_MARKS}\u0eb0\u0eb2\u0eb3]))?"
+)
+# Separators besides whitespace in text with spaceless scripts: CJK symbols and punctuation,
+# full-width and half-width punctuation, general punctuation (quotes, dashes, ellipsis).
+_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2000-\u206f"
 
 _WORD_RE = re.compile(
-    f"[{_CJK}]|[{_SEA}][{_SEA_MARKS}]*|[^\\s{_CJK}{_SEA}{_CJK_PUNCT}]+",
+    f"[{_CJK}]|{_THAI_UNIT}|{_LAO_UNIT}|[{_SEA}][{_SEA_MARKS}]*|[^\\s{_CJK}{_SEA}{_CJK_PUNCT}]+",
 )
-_NO_SPACE_RE = re.compile(f"[{_CJK}{_SEA}{_CJK_PUNCT}]")
+_NO_SPACE_RE = re.compile(f"[{_CJK}{_SEA}]")
 
 # Marks that end a sentence by themselves (no space needed after them).
 _CLOSED_ENDS = "。！？｡।॥؟۔።፧။។"
