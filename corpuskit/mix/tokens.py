@@ -1,7 +1,10 @@
 """Token counting for the mixture budget.
 
-``whitespace`` (default) counts runs of non-space characters (RE2 ``\\S+``, the same count
-as Python's ``str.split()`` for ordinary text), vectorised with pyarrow. ``tiktoken:<enc>``
+``whitespace`` (default) counts runs of characters other than ASCII whitespace (space,
+``\\t\\n\\v\\f\\r``): the same count as Python's ``str.split()`` except that Unicode
+spaces such as U+00A0 do not split. It is computed with numpy on the Arrow string buffers
+(a token starts where a non-space byte follows a space byte or a document start), so it runs
+at hundreds of MB/s. ``tiktoken:<enc>``
 (e.g. ``tiktoken:cl100k_base``; GPT-3 used the GPT-2 BPE, ``tiktoken:gpt2``) and
 ``hf:<name-or-path>`` (a ``tokenizer.json`` file or a Hub name already in the local cache)
 count real BPE tokens; they are used only when the library is installed and the vocabulary is
@@ -25,11 +28,9 @@ class TokenCounter:
     def count(self, texts):
         """Token counts (numpy int64) for a pyarrow string array."""
         import numpy as np
-        import pyarrow.compute as pc
 
         if self._encode is None:
-            counts = pc.count_substring_regex(texts, r"\S+").fill_null(0)
-            return counts.to_numpy(zero_copy_only=False).astype(np.int64)
+            return whitespace_counts(texts)
         return np.fromiter(
             (len(self._encode(text)) for text in texts.to_pylist()), np.int64, len(texts)
         )
@@ -97,3 +98,33 @@ def _load_hf(name: str):
         return tokenizer.encode(text, add_special_tokens=False).ids
 
     return encode
+
+
+def whitespace_counts(texts):
+    """Whitespace-separated token counts of a pyarrow string array (see the module docstring)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(texts, pa.ChunkedArray):
+        if texts.num_chunks == 0:
+            return np.zeros(0, np.int64)
+        return np.concatenate([whitespace_counts(chunk) for chunk in texts.chunks])
+    if len(texts) == 0:
+        return np.zeros(0, np.int64)
+    offset_type = np.int64 if pa.types.is_large_string(texts.type) else np.int32
+    _, offsets_buffer, data_buffer = texts.buffers()
+    offsets = np.frombuffer(offsets_buffer, offset_type)[
+        texts.offset : texts.offset + len(texts) + 1
+    ]
+    first, last = int(offsets[0]), int(offsets[-1])
+    data = (
+        np.frombuffer(data_buffer, np.uint8)[first:last] if data_buffer else np.zeros(0, np.uint8)
+    )
+    space = (data == 32) | ((data >= 9) & (data <= 13))
+    starts = ~space
+    starts[1:] &= space[:-1]
+    bounds = offsets.astype(np.int64) - first
+    inside = bounds[:-1][bounds[:-1] < len(data)]
+    starts[inside] = ~space[inside]
+    positions = np.flatnonzero(starts)
+    return np.searchsorted(positions, bounds[1:]) - np.searchsorted(positions, bounds[:-1])
