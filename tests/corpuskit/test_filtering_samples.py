@@ -37,6 +37,7 @@ def invoke(*args):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not any(SAMPLES.glob("*.warc.gz")), reason="sample_warcs/ has no WARC files")
 def test_extract_then_fineweb_preset_on_sample_warcs(tmp_path, lid_model):
     invoke("extract", *sorted(SAMPLES.glob("*.warc.gz")), "-o", tmp_path / "extracted")
