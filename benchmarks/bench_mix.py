@@ -5,7 +5,7 @@ each), then mixes them 70/30 by tokens into a package in a fresh subprocess per 
 peak RSS is that run's own. Peak memory must stay flat as N grows (the text is streamed; only
 per-document numpy index arrays, ~60 bytes a document, grow).
 
-    .venv/bin/python benchmarks/bench_mix.py                 # 200,000 documents (and 50,000)
+    .venv/bin/python benchmarks/bench_mix.py                 # 400,000 documents (and 100,000)
     .venv/bin/python benchmarks/bench_mix.py --docs 1000000  # the 1M run (and 250,000)
 """
 
@@ -126,8 +126,8 @@ def main() -> None:
     parser.add_argument(
         "--docs",
         type=int,
-        default=200_000,
-        help="documents at the large size (default 200,000; 1,000,000 for the full run)",
+        default=400_000,
+        help="documents at the large size (default 400,000; 1,000,000 for the full run)",
     )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
