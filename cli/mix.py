@@ -26,6 +26,7 @@ def _weights(values: tuple[str, ...]) -> dict[str, float]:
 
 
 @click.command("mix")
+@click.argument("inputs", nargs=-1)
 @click.option(
     "--recipe",
     "recipe_path",
@@ -97,6 +98,7 @@ def _weights(values: tuple[str, ...]) -> dict[str, float]:
 @click.pass_context
 def command(
     ctx,
+    inputs,
     recipe_path,
     preset,
     web,
@@ -123,10 +125,11 @@ def command(
     """Mix sources by shares of training tokens into a dataset-card package.
 
     \b
+    INPUTS are web inputs (the same as --web), e.g. the dedup output.
     Writes OUTPUT/data/<split>-NNNNN-of-NNNNN.parquet, OUTPUT/manifest.json,
     OUTPUT/recipe.toml, OUTPUT/README.md (dataset card) and OUTPUT/plots/*.png.
     Examples:
-      corpuskit mix --preset gpt3 --web out/deduped --books books1/ --books books2/ \\
+      corpuskit mix out/deduped --preset gpt3 --books books1/ --books books2/ \\
           --wikipedia enwiki.xml.bz2 --webtext owt/ -o out/package
       corpuskit mix --recipe sample_sources/demo-recipe.toml --web out/deduped -o out/package
     """
@@ -135,6 +138,9 @@ def command(
     from corpuskit.errors import ConfigError
     from corpuskit.mix import recipe as recipes
 
+    web = tuple(inputs) + tuple(
+        web
+    )  # positional inputs are web inputs (as `corpuskit run` passes them)
     if c4_validation and validation_fraction:
         raise ConfigError("give either --c4-validation or --validation-fraction, not both")
     flags = {"web": web, "webtext": webtext, "books": books, "wikipedia": wikipedia}

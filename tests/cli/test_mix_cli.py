@@ -201,3 +201,13 @@ def test_help_lists_the_options():
         "--shard-size",
     ):
         assert option in result.stdout
+
+
+def test_positional_inputs_are_web_inputs_as_corpuskit_run_passes_them(web, tmp_path):
+    out = tmp_path / "pkg"
+    books = SAMPLES / "books" / "books1"
+    result = run("--preset", "gpt3", "--books", books, "-o", out, "-q", "--", web)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["recipe"]["sources"]["web"]["paths"] == [str(web)]
+    assert set(manifest["sources"]) == {"web", "books"}
