@@ -13,10 +13,16 @@ measures both speed and token F1 against hand-written ground truth.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from corpuskit.errors import ConfigError, DependencyError
 
 EXTRACTORS = ("trafilatura", "resiliparse")
+
+# Script and style bodies and comments end at the first closing tag / "-->" in HTML parsing
+# too, so cutting them out before lxml sees the page changes no text; trafilatura would drop
+# them anyway, after paying to parse and walk them (~15 % of the time on a typical page).
+_INVISIBLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,7 +76,7 @@ class TrafilaturaExtractor:
         from trafilatura import extract
         from trafilatura.utils import load_html
 
-        tree = load_html(html)
+        tree = load_html(_INVISIBLE.sub("", html))
         if tree is None:
             return None
         title_element = tree.find(".//title")
