@@ -39,3 +39,13 @@ def _no_internet(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture(autouse=True)
+def _normal_verbosity():
+    """`-q`/`-v` set a process-wide verbosity; reset it so one test's flags never leak."""
+    from corpuskit.progress import set_verbosity
+
+    set_verbosity(1)
+    yield
+    set_verbosity(1)

@@ -6,14 +6,12 @@ import dataclasses
 import json
 
 import pyarrow.parquet as pq
-import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
 from corpuskit.dataset import DatasetFolder
 from corpuskit.document import Document, documents_to_table
 from corpuskit.executor import LocalExecutor, Shard, StageSpec
-from corpuskit.progress import set_verbosity
 from corpuskit.registry import Step, register_step
 from corpuskit.stage import run_stage
 
@@ -41,13 +39,6 @@ class NumberStep(Step):
             else:
                 output.write(doc)
         return counters
-
-
-@pytest.fixture(autouse=True)
-def _normal_verbosity():
-    set_verbosity(1)  # another test's -q must not hide our warnings
-    yield
-    set_verbosity(1)
 
 
 def make_folder(path, shard_ids=("a", "b", "c")) -> DatasetFolder:
