@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sys
 
 import click
 
@@ -179,7 +178,7 @@ def command(
 
     from corpuskit.mix.package import build_package
 
-    manifest = build_package(recipe, output, overwrite=overwrite, command=_command_line())
+    manifest = build_package(recipe, output, overwrite=overwrite, command=_command_line(ctx))
     summary = {
         "output": output,
         "splits": manifest["splits"],
@@ -200,9 +199,23 @@ def command(
     options.report(summary, as_json, human)
 
 
-def _command_line() -> str:
-    """The command as typed (argv), for the card's "how to reproduce" section."""
-    argv = sys.argv[1:]
-    if argv and argv[0] == "mix":
-        return "corpuskit " + shlex.join(argv)
-    return "corpuskit mix " + shlex.join(argv) if "--recipe" in argv or "--preset" in argv else ""
+def _command_line(ctx: click.Context) -> str:
+    """The resolved command (flags and --config values alike), for the card's reproduce section."""
+    parts = ["corpuskit", "mix"]
+    positional: list[str] = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if param.name in ("dry_run", "as_json") or value is None or value is False or value == ():
+            continue
+        if isinstance(param, click.Argument):
+            positional.extend(value)
+            continue
+        option = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        if getattr(param, "is_flag", False):
+            parts.append(option)
+            continue
+        for item in value if isinstance(value, tuple) else (value,):
+            parts.extend([option, str(item)])
+    if positional:
+        parts += ["--", *positional]
+    return shlex.join(parts)

@@ -204,7 +204,7 @@ def body_sections(
         "",
         "## How to reproduce",
         "",
-        "The command that built this package:",
+        f"The command that built this package (run in `{manifest.get('cwd', '.')}`):",
         "",
         "```bash",
         manifest.get("command") or "corpuskit mix --recipe recipe.toml -o OUT",

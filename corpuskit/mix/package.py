@@ -280,6 +280,7 @@ def _manifest(
         "seed": recipe.seed,
         "tokenizer": recipe.tokenizer,
         "command": command,
+        "cwd": os.getcwd(),
         "reproduce": f"corpuskit mix --recipe {RECIPE_FILE} -o OUT  # run inside the package folder",
         "total_tokens": {"target": plan.total_target, "achieved": train_tokens},
         "sources": sources,

@@ -211,3 +211,12 @@ def test_positional_inputs_are_web_inputs_as_corpuskit_run_passes_them(web, tmp_
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["recipe"]["sources"]["web"]["paths"] == [str(web)]
     assert set(manifest["sources"]) == {"web", "books"}
+
+
+def test_the_card_records_the_resolved_command(web, tmp_path):
+    out = tmp_path / "pkg"
+    result = run("--recipe", RECIPE, "--web", web, "--seed", "4", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    command = json.loads((out / "manifest.json").read_text())["command"]
+    assert command == f"corpuskit mix --recipe {RECIPE} --web {web} --seed 4 --output {out}"
+    assert command in (out / "README.md").read_text()
