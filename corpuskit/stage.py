@@ -135,6 +135,14 @@ def run_stage(
         log(f"{spec.step}: {skipped} of {len(shards)} shards already done; running {len(pending)}")
     else:
         log(f"{spec.step}: running {len(pending)} shards into {spec.output}")
+    foreign = sorted(set(folder.done_shards()) - set(ids))
+    if foreign:
+        # Readers take every completed shard of a folder, so these would mix into the output.
+        log(
+            f"{spec.step}: warning: {len(foreign)} completed shard(s) in {spec.output} are not "
+            f"inputs of this run (e.g. {foreign[0]}): readers of the folder still see them; "
+            "use --overwrite or a new output folder when the inputs change"
+        )
 
     progress = Progress(len(pending), "shards")
     failed: list[dict[str, str]] = []

@@ -214,6 +214,20 @@ def test_extra_manifest_keys_and_duplicate_shard_ids(tmp_path):
         run_stage(spec, shards + shards, LocalExecutor(1), [])
 
 
+def test_shards_left_from_other_inputs_are_warned_about(tmp_path, capsys):
+    shards = write_inputs(tmp_path / "in", INPUTS)
+    run(tmp_path, shards)
+    capsys.readouterr()
+    report = run(tmp_path, shards[:2])
+    assert report.counters["in"] == 4, "the manifest counts only this run's shards"
+    err = capsys.readouterr().err
+    assert "warning: 1 completed shard(s) in" in err and "(e.g. s2)" in err
+    assert "use --overwrite or a new output folder" in err
+    run(tmp_path, shards[:2], overwrite=True)
+    assert "warning" not in capsys.readouterr().err
+    assert DatasetFolder(tmp_path / "out").done_shards() == ["s0", "s1"]
+
+
 def test_the_step_is_found_by_name():
     assert get_step(TestStep.name) is TestStep
 
