@@ -202,7 +202,9 @@ def test_datasets_load_dataset_reads_the_declared_splits(web, tmp_path, monkeypa
     )
     import datasets
 
-    loaded = datasets.load_dataset(str(out))
+    # In case datasets was imported before the environment was set (constants read at import).
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True, raising=False)
+    loaded = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "hf" / "cache"))
     assert set(loaded) == {"train", "validation"}
     for split, info in manifest["splits"].items():
         assert loaded[split].num_rows == info["rows"]
