@@ -248,3 +248,13 @@ def test_merge_counters_sums_nested_numbers():
 def test_merge_counters_does_not_add_booleans():
     assert merge_counters({"ok": True}, {"ok": True}) == {"ok": True}
     assert merge_counters({}, {"n": 0, "empty": {}}) == {"n": 0, "empty": {}}
+
+
+def test_every_manifest_key_is_documented(tmp_path):
+    from pathlib import Path
+
+    shards = write_inputs(tmp_path / "in", {"a": ["keep"]})
+    run(tmp_path, shards)
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "dataset-folder.md").read_text()
+    for key in DatasetFolder(tmp_path / "out").read_manifest():
+        assert f"| `{key}` |" in doc, f"manifest key {key!r} is not in docs/dataset-folder.md"
