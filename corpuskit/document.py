@@ -139,6 +139,15 @@ def documents_to_table(docs: list[Document], signal_names: Iterable[str] | None 
         signal_names = names
     schema = schema_with_signals(signal_names)
     rows = [doc.to_row() for doc in docs]
+    known = set(schema.names)
+    for row in rows:
+        if row["text"] is None or row["id"] is None:
+            raise ValueError(f"document {row['id']!r} has no text or no id; both are required")
+        extra = [key for key in row if key not in known]
+        if extra:
+            # The schema of a shard is fixed by its first row group; a later new signal
+            # would otherwise be dropped without a word.
+            raise ValueError(f"document {row['id']!r} has signals not in the shard schema: {extra}")
     columns = {name: [row.get(name) for row in rows] for name in schema.names}
     return pa.Table.from_pydict(columns, schema=schema)
 

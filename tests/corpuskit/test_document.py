@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from corpuskit.document import (
     BASE_COLUMNS,
@@ -104,3 +105,14 @@ def test_content_id_is_stable_and_depends_on_source_and_text():
     assert content_id("x").startswith("sha1:") and len(content_id("x")) == 5 + 40
     # lone surrogates (from broken JSON input) must not crash the id
     assert content_id("\ud800")
+
+
+def test_a_signal_missing_from_the_shard_schema_is_an_error_not_a_silent_drop():
+    docs = [Document(id="a", text="x", signals={"f.one": 1.0})]
+    with pytest.raises(ValueError, match="not in the shard schema"):
+        documents_to_table(docs, signal_names=[])
+
+
+def test_a_document_without_text_cannot_be_written():
+    with pytest.raises(ValueError, match="no text"):
+        documents_to_table([Document(id="a", text=None)])
