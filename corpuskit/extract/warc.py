@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from corpuskit.errors import ConfigError, InputError
+from corpuskit.errors import ConfigError, DependencyError, InputError
 from corpuskit.executor import Shard
 from corpuskit.readers import open_binary
 
@@ -109,10 +109,24 @@ def expand_warc_inputs(inputs: list[str]) -> list[str]:
     return unique
 
 
-def _expand_remote(url: str) -> list[str]:
+def _remote_fs(url: str):
+    """``fsspec.get_fs_token_paths`` with errors that name the missing package."""
     import fsspec
 
-    fs, _, paths = fsspec.get_fs_token_paths(url)
+    try:
+        return fsspec.get_fs_token_paths(url)
+    except ImportError as exc:
+        protocol = url.split("://", 1)[0]
+        raise DependencyError(
+            f"reading {protocol}:// URLs needs an fsspec backend ({exc}): e.g. "
+            "pip install aiohttp (http/https) or pip install s3fs (s3)"
+        ) from exc
+    except ValueError as exc:
+        raise InputError(f"cannot use URL {url}: {exc}") from exc
+
+
+def _expand_remote(url: str) -> list[str]:
+    fs, _, paths = _remote_fs(url)
     protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
     found = [p if "://" in p else f"{protocol}://{p}" for p in paths]
     if not found:
@@ -123,9 +137,7 @@ def _expand_remote(url: str) -> list[str]:
 def file_size(path: str) -> int | None:
     """Size in bytes, checking the file can be opened (None when a remote size is unknown)."""
     if "://" in path:
-        import fsspec
-
-        fs, _, (remote,) = fsspec.get_fs_token_paths(path)
+        fs, _, (remote,) = _remote_fs(path)
         try:
             return fs.size(remote)
         except (OSError, NotImplementedError, ValueError):

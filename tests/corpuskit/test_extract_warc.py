@@ -193,3 +193,8 @@ def test_crawl_name_from_path():
         "CC-MAIN-2024-10"
     )
     assert crawl_name("/data/mine.warc.gz") is None
+
+
+def test_unknown_url_protocol_is_an_input_error():
+    with pytest.raises(InputError, match="cannot use URL nosuchproto://x"):
+        expand_warc_inputs(["nosuchproto://x/a.warc.gz"])
