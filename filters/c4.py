@@ -191,6 +191,20 @@ class C4Page(Filter):
             "sentences": float(sentences),
         }
 
+    def reject_reason(self, doc) -> str | None:
+        """Same verdict as ``decide(score(doc))``; stops counting sentences at the minimum."""
+        params = self.params
+        if params.max_chars and len(doc.text) > params.max_chars:
+            return "too_long"
+        sentences = 0
+        for verdict, line in walk_lines(doc.text, params):
+            if verdict == KEPT:
+                if sentences < params.min_sentences:
+                    sentences += count_sentences(line)
+            elif verdict in (LOREM, CURLY):
+                return verdict  # the first page rule met in line order
+        return "too_few_sentences" if sentences < params.min_sentences else None
+
     def decide(self, signals, doc):
         params = self.params
         if params.max_chars and signals["chars"] > params.max_chars:

@@ -21,14 +21,18 @@ Definitions (where the paper leaves room):
   than once, each token counted once even where n-grams overlap (the paper's wording, as
   RedPajama v2 computes it; datatrove instead counts the later occurrences only).
 
-Speed: tokens are hashed once; n-gram keys are rolled from the hashes with NumPy and counted
-with ``np.unique``; coverage uses a difference array; if no 5-gram repeats, no longer one can.
-The top n-gram's occurrences are counted without double-counting overlaps ("a a a").
+Speed (see :class:`NgramIndex`): top n-grams with a Counter of tuples; duplicated n-gram
+keys are rolled from token hashes with NumPy and counted by sorting; coverage uses a
+difference array; a cheap set test skips documents where
+no 5-gram repeats (then no longer one can). ``reject_reason`` stops at the first failing rule
+and skips the exact top n-gram share when an upper bound from word frequencies is within
+the limit; ``score`` (annotate mode) computes every signal.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from corpuskit.registry import Filter, register_filter
 from filters.text import non_empty_lines, paragraphs, words
@@ -81,6 +85,34 @@ class GopherRepetition(Filter):
         signals.update(ngram_signals(words(text)))
         return signals
 
+    def reject_reason(self, doc) -> str | None:
+        """Same verdict as ``decide(score(doc))``, stopping at the first failing rule and
+        skipping exact top n-gram shares whose upper bound is within the limit."""
+        p = self.params
+        text = doc.text
+        line_ratio, line_chars = duplicate_fractions(non_empty_lines(text))
+        if line_ratio > p.max_dup_line_ratio:
+            return "dup_lines"
+        para_ratio, para_chars = duplicate_fractions(paragraphs(text))
+        if para_ratio > p.max_dup_paragraph_ratio:
+            return "dup_paragraphs"
+        if line_chars > p.max_dup_line_char_ratio:
+            return "dup_line_chars"
+        if para_chars > p.max_dup_paragraph_char_ratio:
+            return "dup_paragraph_chars"
+        index = NgramIndex(words(text))
+        for n in TOP_NGRAMS:
+            limit = getattr(p, f"max_top_{n}gram")
+            if index.top_bound(n) > limit and index.top_share(n) > limit:
+                return f"top_{n}gram"
+        for n in DUP_NGRAMS:
+            share = index.dup_share(n)
+            if share == 0.0:
+                break
+            if share > getattr(p, f"max_dup_{n}gram"):
+                return f"dup_{n}gram"
+        return None
+
     def decide(self, signals, doc):
         p = self.params
         checks = (
@@ -119,34 +151,121 @@ def duplicate_fractions(items: list[str]) -> tuple[float, float]:
 
 def ngram_signals(tokens: list[str]) -> dict[str, float]:
     """Top 2-4-gram character shares and duplicated 5-10-gram character shares."""
-    import numpy as np
-
-    signals = {f"top_{n}gram_ratio": 0.0 for n in TOP_NGRAMS}
+    index = NgramIndex(tokens)
+    signals = {f"top_{n}gram_ratio": index.top_share(n) for n in TOP_NGRAMS}
     signals.update({f"dup_{n}gram_ratio": 0.0 for n in DUP_NGRAMS})
-    count = len(tokens)
-    if count < TOP_NGRAMS[0]:
-        return signals
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=count)
-    total = int(lengths.sum())
-    # One 64-bit id per token (Python's string hash), then n-gram keys by a polynomial
-    # rolling combination (wrapping uint64 arithmetic); collisions are ~1e-15 per document.
-    hashes = np.fromiter(map(hash, tokens), dtype=np.int64, count=count).view(np.uint64)
-    keys = hashes
-    for n in range(2, DUP_NGRAMS[-1] + 1):
-        if count < n:
-            break
-        keys = keys[:-1] * _MULTIPLIER + hashes[n - 1 :]
-        if n in TOP_NGRAMS:
-            signals[f"top_{n}gram_ratio"] = _top_ngram_share(keys, n, lengths, total)
-        elif n in DUP_NGRAMS:
-            share = _duplicated_ngram_share(keys, n, lengths, total)
-            if share == 0.0:
-                break  # an n-gram can only repeat if its (n-1)-gram prefix does
-            signals[f"dup_{n}gram_ratio"] = share
+    for n in DUP_NGRAMS:
+        share = index.dup_share(n)
+        if share == 0.0:
+            break  # an n-gram can only repeat if its (n-1)-gram prefix does
+        signals[f"dup_{n}gram_ratio"] = share
     return signals
 
 
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd 64-bit constant (golden ratio), a good mixer
+
+
+class NgramIndex:
+    """N-gram statistics of one token list, computed lazily and only as far as needed.
+
+    Cheap pure-Python checks come first (is any word / any n-gram repeated at all?); the
+    coverage of duplicated 5-10-grams is computed with NumPy only when some 5-gram repeats.
+    Its n-gram keys are rolled from the tokens' 64-bit hashes with wrapping multiply-add
+    (collisions ~1e-15 per document).
+    """
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self.total = sum(map(len, tokens))
+        self._word_share: float | None = None
+        self._arrays = None
+        self._keys: dict[int, object] = {}
+
+    def top_bound(self, n: int) -> float:
+        """An upper bound of :meth:`top_share`: n x the largest character share of a repeated word.
+
+        Each occurrence of an n-gram is an occurrence of each of its n words, so its coverage
+        is at most the sum of their own coverages.
+        """
+        if self._word_share is None:
+            repeated = [len(w) * c for w, c in Counter(self.tokens).items() if c > 1]
+            self._word_share = max(repeated) / self.total if repeated else 0.0
+        return n * self._word_share
+
+    def top_share(self, n: int) -> float:
+        """Characters covered by the most frequent n-gram (if it occurs twice or more) / total.
+
+        Ties go to the n-gram with the most characters, then to the one seen first. Plain
+        Python: on web pages (hundreds of words) a Counter of tuples beats NumPy's call costs.
+        """
+        tokens = self.tokens
+        if len(tokens) < n or not self.total or self.top_bound(n) == 0.0:
+            return 0.0
+        grams = list(zip(*(tokens[i:] for i in range(n)), strict=False))
+        counts = Counter(grams)
+        most = max(counts.values())
+        if most < 2:
+            return 0.0
+        best = max((g for g, c in counts.items() if c == most), key=_gram_chars)
+        covered = 0
+        end = start = -1
+        for _ in range(most):
+            start = grams.index(best, start + 1)
+            covered += sum(map(len, tokens[max(start, end) : start + n]))
+            end = start + n
+        return covered / self.total
+
+    def has_repeated(self, n: int) -> bool:
+        """Whether any n-gram occurs twice (a set of token tuples, no NumPy)."""
+        tokens = self.tokens
+        count = len(tokens) - n + 1
+        if count < 2:
+            return False
+        return len(set(zip(*(tokens[i:] for i in range(n)), strict=False))) < count
+
+    def dup_share(self, n: int) -> float:
+        """Characters of tokens covered by n-grams that occur twice or more / total."""
+        if not self.total or not self.has_repeated(n):
+            return 0.0
+        keys = self._ngram_keys(n)
+        ordered, run_starts, run_lengths = _sorted_runs(keys)
+        starts = _positions_of(ordered[run_starts[run_lengths > 1]], keys)
+        return self._covered(starts, n) / self.total
+
+    def _ngram_keys(self, n: int):
+        if n not in self._keys:
+            lengths, hashes = self._numpy_arrays()
+            if n == 1:
+                self._keys[1] = hashes
+            else:
+                shorter = self._ngram_keys(n - 1)
+                self._keys[n] = shorter[:-1] * _MULTIPLIER + hashes[n - 1 :]
+        return self._keys[n]
+
+    def _numpy_arrays(self):
+        if self._arrays is None:
+            import numpy as np
+
+            count = len(self.tokens)
+            lengths = np.fromiter(map(len, self.tokens), dtype=np.int64, count=count)
+            hashes = np.fromiter(map(hash, self.tokens), dtype=np.int64, count=count)
+            self._arrays = (lengths, hashes.view(np.uint64))
+        return self._arrays
+
+    def _covered(self, starts, n: int) -> int:
+        """Characters of the tokens covered by the spans [start, start + n), counted once."""
+        import numpy as np
+
+        lengths = self._numpy_arrays()[0]
+        size = len(lengths)
+        depth = np.bincount(starts, minlength=size + 1) - np.bincount(
+            starts + n, minlength=size + 1
+        )
+        return int(lengths[np.cumsum(depth[:size]) > 0].sum())
+
+
+def _gram_chars(gram: tuple[str, ...]) -> int:
+    return sum(map(len, gram))
 
 
 def _sorted_runs(keys):
@@ -159,44 +278,9 @@ def _sorted_runs(keys):
     return ordered, bounds[:-1], np.diff(bounds)
 
 
-def _top_ngram_share(keys, n: int, lengths, total: int) -> float:
-    import numpy as np
-
-    ordered, run_starts, run_lengths = _sorted_runs(keys)
-    most = run_lengths.max()
-    if most < 2:
-        return 0.0
-    # Ties: the n-gram with the most characters, then the one seen first.
-    tied = ordered[run_starts[run_lengths == most]]
-    positions = _positions_of(tied, keys)
-    csum = np.concatenate(([0], np.cumsum(lengths)))
-    gram_chars = csum[positions + n] - csum[positions]
-    best = positions[int(gram_chars.argmax())]
-    starts = np.flatnonzero(keys == keys[best])
-    return _covered_chars(starts, n, lengths) / total
-
-
 def _positions_of(sorted_values, keys):
     """Indices of ``keys`` whose value is in ``sorted_values``."""
     import numpy as np
 
     where = np.minimum(np.searchsorted(sorted_values, keys), len(sorted_values) - 1)
     return np.flatnonzero(sorted_values[where] == keys)
-
-
-def _duplicated_ngram_share(keys, n: int, lengths, total: int) -> float:
-    ordered, run_starts, run_lengths = _sorted_runs(keys)
-    if len(run_lengths) == len(keys):
-        return 0.0
-    starts = _positions_of(ordered[run_starts[run_lengths > 1]], keys)
-    return _covered_chars(starts, n, lengths) / total
-
-
-def _covered_chars(starts, n: int, lengths) -> int:
-    """Characters of the tokens covered by the spans [start, start + n), counted once."""
-    import numpy as np
-
-    size = len(lengths)
-    depth = np.bincount(starts, minlength=size + 1) - np.bincount(starts + n, minlength=size + 1)
-    covered = np.cumsum(depth[:size]) > 0
-    return int(lengths[covered].sum())
