@@ -1,0 +1,174 @@
+"""Dedup on real Dask clusters gives the local executor's output, even when a worker dies.
+
+A LocalCluster, and a ``dask scheduler`` with two ``dask worker`` processes started here on
+127.0.0.1 and reached through ``--scheduler``; then one worker process is killed while the
+band keys are being shuffled (its nanny restarts it) and the job must still finish with
+the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from corpuskit.dedup.pipeline import DedupInput, DedupSettings, run_dedup
+from corpuskit.executor import LocalExecutor
+from tests.corpuskit.dedup_corpus import planted_corpus, write_dataset
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+SETTINGS = dict(num_perm=384, bands=48, rows=8, verify=True, threshold=0.72, partition_rows=2000)
+ARGS = ["--num-perm", "384", "--bands", "48", "--rows", "8", "--verify", "--threshold", "0.72"]
+ARGS += ["--partition-rows", "2000", "--json", "-q"]
+
+
+def outcome(out: Path):
+    ids = []
+    for path in sorted((out / "data").glob("*.parquet")):
+        ids += pq.read_table(path, columns=["id"]).column("id").to_pylist()
+    table = ds.dataset(str(out / "clusters")).to_table()
+    clusters = sorted(
+        zip(*(table.column(c).to_pylist() for c in ("id", "cluster", "kept")), strict=True)
+    )
+    return sorted(ids), clusters
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cluster")
+    docs, pairs = planted_corpus()
+    write_dataset(root / "in", docs, 4)
+    report, _ = run_dedup(
+        [DedupInput("in", str(root / "in"))],
+        DedupSettings(**SETTINGS),
+        str(root / "local"),
+        LocalExecutor(1),
+    )
+    assert not report.failed
+    return root, outcome(root / "local")
+
+
+def test_local_cluster_gives_the_local_executor_output(corpus):
+    root, expected = corpus
+    result = CliRunner().invoke(
+        cli,
+        [
+            "dedup",
+            str(root / "in"),
+            "-o",
+            str(root / "lc"),
+            "--workers",
+            "2",
+            "--dashboard-address",
+            ":0",
+            *ARGS,
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["counters"]["reduce"]["verified_pairs"] > 0
+    assert outcome(root / "lc") == expected
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    from distributed import Client
+
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [
+        subprocess.Popen(
+            [
+                str(BIN / "dask"),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+            ],
+            **quiet,
+        )
+    ]
+    for _ in range(2):
+        procs.append(
+            subprocess.Popen(
+                [str(BIN / "dask"), "worker", address, "--host", "127.0.0.1", "--nthreads", "1"]
+                + ["--nworkers", "1", "--no-dashboard", "--memory-limit", "3GiB"],
+                **quiet,
+            )
+        )
+    try:
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=90)
+        yield address, procs[1:]
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_scheduler_and_two_worker_processes_give_the_same_output(corpus, dask_cluster):
+    root, expected = corpus
+    address, _ = dask_cluster
+    result = CliRunner().invoke(
+        cli, ["dedup", str(root / "in"), "-o", str(root / "remote"), "--scheduler", address, *ARGS]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["counters"]["kept"] == len(expected[0])
+    assert outcome(root / "remote") == expected
+
+
+def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, dask_cluster):
+    root, expected = corpus
+    address, workers = dask_cluster
+    command = [str(BIN / "corpuskit"), "dedup", str(root / "in"), "-o", str(root / "killed")]
+    command += ["--scheduler", address, *[a for a in ARGS if a != "-q"]]
+    job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = threading.Event()
+    log_lines: list[str] = []
+
+    def watch():
+        for line in job.stderr:
+            log_lines.append(line)
+            if "shuffling band keys" in line and not killed.is_set():
+                victim = psutil.Process(workers[0].pid).children(recursive=True)[0]
+                victim.kill()  # the worker process; its nanny starts a new one
+                killed.set()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    stdout, _ = job.communicate(timeout=240)
+    watcher.join(timeout=10)
+    assert killed.is_set(), "".join(log_lines)
+    assert job.returncode == 0, "".join(log_lines)
+    assert json.loads(stdout)["exit_code"] == 0
+    assert outcome(root / "killed") == expected
+    # The nanny replaced the killed worker.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not psutil.Process(workers[0].pid).children():
+        time.sleep(0.5)
+    assert psutil.Process(workers[0].pid).children()
