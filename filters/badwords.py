@@ -68,14 +68,36 @@ def read_word_list(path: Path) -> list[str]:
     return entries
 
 
+# Set after the first failed download: later lists do not wait for the network again.
+_download_error: str | None = None
+
+
+def list_url(language: str) -> str:
+    """Where the LDNOOBW list is fetched from (``$CORPUSKIT_LDNOOBW_URL`` overrides, with {lang})."""
+    return os.environ.get("CORPUSKIT_LDNOOBW_URL", LDNOOBW_URL).format(lang=language)
+
+
 def fetch_ldnoobw(language: str, timeout: float = 10.0) -> Path:
-    """Download the LDNOOBW list for ``language`` into the cache (atomically) and return it."""
+    """Download the LDNOOBW list for ``language`` into the cache (atomically) and return it.
+
+    After one failure in this process, later calls fail at once with the same error.
+    """
+    import urllib.error
     import urllib.request
 
+    global _download_error
+    if _download_error is not None:
+        raise OSError(f"not retried after an earlier failure: {_download_error}")
     target = cache_dir() / language
     target.parent.mkdir(parents=True, exist_ok=True)
-    with urllib.request.urlopen(LDNOOBW_URL.format(lang=language), timeout=timeout) as response:
-        data = response.read()
+    try:
+        with urllib.request.urlopen(list_url(language), timeout=timeout) as response:
+            data = response.read()
+    except urllib.error.HTTPError:
+        raise  # the server answered: other languages may still be there
+    except OSError as error:
+        _download_error = str(error)
+        raise
     tmp = target.with_name(f".{language}.tmp{os.getpid()}")
     tmp.write_bytes(data)
     os.replace(tmp, target)
