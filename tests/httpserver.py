@@ -10,8 +10,8 @@ bytes=N-`` (206 / 416), and can be told, per path, to:
 - throttle the body (bytes per second), wait before answering (a slow host), redirect, or
   add headers.
 
-Every request is logged (:class:`LogEntry`: monotonic time, path, Range header, status,
-User-Agent). Run ``python tests/httpserver.py --root DIR`` to serve a folder from another
+Every request is logged (:class:`LogEntry`: monotonic arrival time, path, Range header,
+status, User-Agent) when its answer starts. Run ``python tests/httpserver.py --root DIR`` to serve a folder from another
 process (the benchmark does); it prints the port on stdout.
 """
 
@@ -137,7 +137,7 @@ def _handler_for(server: FaultServer):
         def _log(self, path: str, status: int) -> None:
             server._record(
                 LogEntry(
-                    time.monotonic(),
+                    self._arrived,
                     path,
                     self.headers.get("Range"),
                     status,
@@ -158,6 +158,7 @@ def _handler_for(server: FaultServer):
             self.close_connection = True
 
         def do_GET(self):
+            self._arrived = time.monotonic()  # logged once the answer is chosen
             path = self.path.split("?", 1)[0].lstrip("/")
             time.sleep(server.delays.get(path, server.default_delay))
             fault = server._next_fault(path)

@@ -8,6 +8,7 @@ which many sites use although the RFC does not define it, raises the per-host de
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import threading
 import time
@@ -88,22 +89,32 @@ class RobotsCache:
 
 
 class HostClock:
-    """Spaces requests to the same host at least ``delay`` seconds apart, across threads."""
+    """Per-host politeness: one request at a time per host, ``delay`` seconds apart.
+
+    The delay counts from the end of the previous request to the same host (as Heritrix
+    counts it), so a slow host is also asked less often; other hosts are not held up.
+    """
 
     def __init__(self, clock=time.monotonic, sleep=time.sleep):
-        self._next: dict[str, float] = {}
+        self._last_done: dict[str, float] = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._clock = clock
         self._sleep = sleep
 
-    def wait_turn(self, url: str, delay: float) -> float:
-        """Reserve the host's next slot and sleep until it; returns the seconds waited."""
+    @contextlib.contextmanager
+    def turn(self, url: str, delay: float):
+        """Hold the host of ``url`` for one request, after waiting out its delay."""
         host = host_of(url)
         with self._lock:
-            now = self._clock()
-            slot = max(now, self._next.get(host, now))
-            self._next[host] = slot + delay
-        wait = slot - now
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            last = self._last_done.get(host)
+            if last is not None:
+                wait = last + delay - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._last_done[host] = self._clock()

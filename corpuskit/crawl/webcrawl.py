@@ -1,8 +1,8 @@
 """Crawl a URL list into WARC files (the WebText way), politely and resumably.
 
-For each URL: robots.txt of its host must allow it (:mod:`corpuskit.crawl.robots`); the
-host's previous request must be at least ``host_delay`` seconds ago (or the host's
-Crawl-delay, if larger); redirects are followed up to ``max_redirects`` hops, each hop
+For each URL: robots.txt of its host must allow it (:mod:`corpuskit.crawl.robots`); one
+request at a time per host, starting at least ``host_delay`` seconds (or the host's
+Crawl-delay, if larger) after the previous one to that host ended; redirects are followed up to ``max_redirects`` hops, each hop
 checked against robots.txt and written to the WARC (a 3xx response, as crawlers archive
 them); the body is cut at ``max_page_bytes`` and marked truncated. Transient failures are
 retried with the same backoff as file downloads.
@@ -191,10 +191,10 @@ class WebCrawler:
             if not self.robots.allowed(url):
                 return self._finish(entry, "robots_disallowed", {"blocked_url": url})
             delay = max(self.settings.host_delay, self.robots.crawl_delay(url))
-            self.clock.wait_turn(url, delay)
-            exchange, status, location = fetch_with_retries(
-                url, self.options, self.settings.max_page_bytes
-            )
+            with self.clock.turn(url, delay):
+                exchange, status, location = fetch_with_retries(
+                    url, self.options, self.settings.max_page_bytes
+                )
             exchanges.append(exchange)
             if not (300 <= status < 400 and location):
                 break

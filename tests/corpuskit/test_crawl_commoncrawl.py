@@ -90,7 +90,10 @@ def test_failures_are_listed_with_exit_1_and_a_rerun_resumes(files, tmp_path):
 
 def test_rate_limit_holds_under_concurrency(tmp_path):
     many = common_crawl_files(tmp_path / "src", n_files=12)
-    rate = 20.0
+    rate = 10.0
+    # Server timestamps lag the client's admission by the time to connect and be parsed,
+    # up to ~0.1 s on a loaded 2-core machine; without the limit all 13 land within ~0.05 s.
+    transit = 0.15
     with FaultServer(many) as server:
         for path in warcs(many):
             server.throttle[path] = 200_000  # slow bodies, so downloads overlap
@@ -104,7 +107,8 @@ def test_rate_limit_holds_under_concurrency(tmp_path):
     for i in range(len(times)):
         for j in range(i + 1, len(times)):
             # a bucket of one token: request j comes at least (j-i)/rate after request i
-            assert times[j] - times[i] >= (j - i) / rate - 0.05, (i, j)
+            assert times[j] - times[i] >= (j - i) / rate - transit, (i, j)
+    assert times[-1] - times[0] >= 12 / rate - transit
 
 
 def test_paths_file_with_segments_and_sample(files, tmp_path):
