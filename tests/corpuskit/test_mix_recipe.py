@@ -182,3 +182,27 @@ def test_shards_are_cut_at_equal_text_bytes_in_shuffled_order():
     assert (np.diff(train.shard) >= 0).all()
     sizes = [train.text_bytes[train.shard == s].sum() for s in range(4)]
     assert max(sizes) - min(sizes) <= 600
+
+
+def test_a_bpe_tokenizer_counts_through_its_encode(monkeypatch):
+    """The tiktoken path, with a stand-in module (tiktoken is optional and not installed here)."""
+    import sys
+    import types
+
+    fake = types.ModuleType("tiktoken")
+
+    class Encoding:
+        def encode_ordinary(self, text):
+            return [text[i : i + 3] for i in range(0, len(text), 3)]
+
+    def get_encoding(name):
+        if name != "gpt2":
+            raise ValueError(f"Unknown encoding {name}")
+        return Encoding()
+
+    fake.get_encoding = get_encoding
+    monkeypatch.setitem(sys.modules, "tiktoken", fake)
+    counter = TokenCounter("tiktoken:gpt2")
+    assert counter.count(pa.array(["abcdefg", "", "xy"])).tolist() == [3, 0, 1]
+    with pytest.raises(DependencyError, match="'nope' is not available offline"):
+        TokenCounter("tiktoken:nope")
