@@ -1,7 +1,7 @@
 """A fault-injecting HTTP server on 127.0.0.1, for crawl tests and the crawl benchmark.
 
 It serves files from a dict (``path -> bytes``) and/or a folder, honours ``Range:
-bytes=N-`` (206 / 416), and can be told, per path, to:
+bytes=N-`` (206 / 416) and ``If-Range`` (against an ETag derived from the content), and can be told, per path, to:
 
 - fail the next requests (:class:`Fault`): ``status`` (503 with Retry-After, 429, 404 ...),
   ``drop`` (send part of the body then reset the connection), ``short`` (send part of the
@@ -18,6 +18,7 @@ process (the benchmark does); it prints the port on stdout.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import http.server
 import socket
 import struct
@@ -47,6 +48,7 @@ class LogEntry:
     range: str | None
     status: int
     user_agent: str | None
+    if_range: str | None = None
 
 
 class FaultServer:
@@ -142,6 +144,7 @@ def _handler_for(server: FaultServer):
                     self.headers.get("Range"),
                     status,
                     self.headers.get("User-Agent"),
+                    self.headers.get("If-Range"),
                 )
             )
 
@@ -175,7 +178,11 @@ def _handler_for(server: FaultServer):
 
         def _send_body(self, path: str, body: bytes, fault: Fault | None) -> None:
             start, status = 0, 200
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             asked = self.headers.get("Range")
+            if_range = self.headers.get("If-Range")
+            if if_range is not None and if_range != etag:
+                asked = None  # RFC 9110 §13.1.5: changed since, so send it all
             if asked and not (fault and fault.kind == "ignore-range"):
                 first = asked.split("=", 1)[1].split("-", 1)[0]
                 start = int(first)
@@ -186,6 +193,7 @@ def _handler_for(server: FaultServer):
             self.send_response(status)
             self.send_header("Content-Type", _content_type(path))
             self.send_header("Content-Length", str(len(body) - start))
+            self.send_header("ETag", etag)
             if status == 206:
                 self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
             for name, value in server.headers.get(path, {}).items():

@@ -20,7 +20,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from corpuskit.crawl.transfer import TransferFailed, TransferOptions, download, part_path
+from corpuskit.crawl.transfer import (
+    TransferFailed,
+    TransferOptions,
+    download,
+    part_path,
+    validator_path,
+)
 from corpuskit.dataset import DONE_DIR, MANIFEST, atomic_write_text
 from corpuskit.progress import Progress, log
 
@@ -114,7 +120,9 @@ def download_all(
     if overwrite:
         for job in jobs:
             marker_path(output, job.relpath).unlink(missing_ok=True)
-            part_path(output / job.relpath).unlink(missing_ok=True)
+            part = part_path(output / job.relpath)
+            part.unlink(missing_ok=True)
+            validator_path(part).unlink(missing_ok=True)
     todo = [job for job in jobs if not is_finished(output, job)]
     skipped = len(jobs) - len(todo)
     if skipped:

@@ -6,9 +6,11 @@ The rules, in the order they apply:
   an atomic ``os.replace`` after the size check and an fsync, so a file under its final name
   is always complete.
 - A ``.part`` left by an interrupted run (Ctrl-C, ``kill -9``, a dropped connection) is
-  resumed with ``Range: bytes=<size>-`` (RFC 9110 §14.2). A 206 must start exactly there
-  (Content-Range); a server that ignores Range answers 200 with the whole body, which
-  replaces the partial file from byte 0.
+  resumed with ``Range: bytes=<size>-`` (RFC 9110 §14.2) and ``If-Range`` set to the ETag
+  (or Last-Modified) of the response that started it, kept in ``<name>.part.validator``
+  (RFC 9110 §13.1.5), so a file changed upstream is fetched whole, never spliced. A 206 must
+  start exactly there (Content-Range); a 200 (Range ignored, or the file changed) replaces
+  the partial file from byte 0.
 - The size must match Content-Length (200) or the Content-Range total (206); a body that
   ends early is kept and resumed, a body that is too long is discarded and restarted.
 - 408/425/429/5xx, connection errors, timeouts and short bodies are retried with backoff
@@ -37,6 +39,7 @@ from corpuskit.errors import DependencyError
 
 CHUNK_BYTES = 1 << 20
 PART_SUFFIX = ".part"
+VALIDATOR_SUFFIX = ".validator"
 _CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)", re.IGNORECASE)
 
 
@@ -96,6 +99,21 @@ class _Attempt:
 def part_path(dest: Path) -> Path:
     """Where the bytes of ``dest`` live until it is complete."""
     return dest.with_name(dest.name + PART_SUFFIX)
+
+
+def validator_path(part: Path) -> Path:
+    """Where the ETag / Last-Modified of the response that started ``part`` is kept."""
+    return part.with_name(part.name + VALIDATOR_SUFFIX)
+
+
+def _remember_validator(part: Path, response) -> None:
+    # RFC 9110 §13.1.5: If-Range takes a strong ETag or a Last-Modified date, never a weak ETag.
+    etag = response.header("ETag")
+    value = etag if etag and not etag.startswith("W/") else response.header("Last-Modified")
+    if value:
+        validator_path(part).write_text(value, encoding="utf-8")
+    else:
+        validator_path(part).unlink(missing_ok=True)
 
 
 def parse_content_range(value: str | None) -> tuple[int | None, int | None, int | None]:
@@ -169,6 +187,7 @@ def _finish(part: Path, dest: Path) -> tuple[int, str]:
             sha.update(block)
     size = part.stat().st_size
     os.replace(part, dest)
+    validator_path(part).unlink(missing_ok=True)
     return size, sha.hexdigest()
 
 
@@ -177,6 +196,9 @@ def _attempt_http(url, part: Path, options: TransferOptions, state: _Attempt, on
     headers = {"User-Agent": options.user_agent, "Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
+        if validator_path(part).exists():
+            # The rest only if the file is still the one we started, else all of it (200).
+            headers["If-Range"] = validator_path(part).read_text(encoding="utf-8").strip()
     options.limiter.acquire()
     with open_url(url, headers, options.timeout) as response:
         status = response.status
@@ -195,9 +217,10 @@ def _attempt_http(url, part: Path, options: TransferOptions, state: _Attempt, on
         length = int(length) if length and length.isdigit() else None
         if status == 200:
             if offset:
-                state.range_ignored += 1  # the server ignored Range: start over
+                state.range_ignored += 1  # Range ignored, or If-Range says it changed
                 offset = 0
             total = length
+            _remember_validator(part, response)
         elif status == 206:
             first, _, total = parse_content_range(response.header("Content-Range"))
             if first != offset:

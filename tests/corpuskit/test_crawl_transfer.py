@@ -16,6 +16,7 @@ from corpuskit.crawl.transfer import (
     download,
     parse_content_range,
     part_path,
+    validator_path,
 )
 from corpuskit.errors import DependencyError
 from tests.httpserver import Fault, FaultServer, common_crawl_files
@@ -225,3 +226,30 @@ def test_rate_limiter_spaces_requests():
         limiter.acquire()
     assert now[0] == pytest.approx(1.0)  # 5 requests at 4/s: first at 0, last at 1.0
     assert RateLimiter(None).acquire() == 0.0
+
+
+def test_a_file_changed_upstream_is_fetched_whole_not_spliced(server, files, tmp_path):
+    path = warc_path(files)
+    server.add_faults(path, Fault("short", fraction=0.5))
+    once = RetryPolicy(retries=0, base_delay=0.001, max_delay=0.01)
+    with pytest.raises(TransferFailed):
+        fetch(server, files, tmp_path, policy=once)
+    dest = tmp_path / "out" / "file.warc.gz"
+    assert validator_path(part_path(dest)).exists()
+    changed = files[path][::-1]
+    server.files[path] = changed
+    _, dest, result = fetch(server, files, tmp_path)
+    first, second = server.requests_for(path)
+    assert second.range is not None and second.if_range is not None and second.status == 200
+    assert result.range_ignored == 1
+    assert dest.read_bytes() == changed
+    assert not validator_path(part_path(dest)).exists()
+
+
+def test_an_unchanged_file_resumes_with_if_range(server, files, tmp_path):
+    path = warc_path(files)
+    server.add_faults(path, Fault("short", fraction=0.5))
+    fetch(server, files, tmp_path)
+    first, second = server.requests_for(path)
+    assert second.if_range == '"' + hashlib.sha1(files[path]).hexdigest()[:16] + '"'
+    assert second.status == 206
