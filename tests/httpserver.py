@@ -74,13 +74,16 @@ class FaultServer:
 
     # -- control ------------------------------------------------------------------------
     def url(self, path: str = "") -> str:
+        """The full URL of ``path`` on this server."""
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
     def add_faults(self, path: str, *faults: Fault) -> None:
+        """Queue faults for the next requests to ``path``, one per request."""
         with self._lock:
             self.faults.setdefault(path.lstrip("/"), []).extend(faults)
 
     def requests_for(self, path: str) -> list[LogEntry]:
+        """The logged requests to ``path``, in order."""
         with self._lock:
             return [e for e in self.log if e.path == path.lstrip("/")]
 
@@ -224,6 +227,7 @@ def _handler_for(server: FaultServer):
 
 
 def main() -> None:
+    """Serve a folder until killed (used by benchmarks/bench_crawl.py)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -57,6 +57,7 @@ class BulkReport:
         return 1 if self.failed else 0
 
     def to_json(self) -> dict[str, Any]:
+        """The report as the JSON summary printed by ``--json``, with the MB/s."""
         mb_per_s = self.bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
         return dataclasses.asdict(self) | {
             "exit_code": self.exit_code,

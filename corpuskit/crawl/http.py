@@ -54,6 +54,7 @@ class HttpResponse:
         return b"".join(parts)[:limit], size > limit
 
     def close(self) -> None:
+        """Close the response and its connection."""
         self._response.close()
         self._connection.close()
 

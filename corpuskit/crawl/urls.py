@@ -43,6 +43,7 @@ class UrlList:
 
 
 def is_http_url(url: str) -> bool:
+    """True for an absolute http:// or https:// URL with a host."""
     parts = urllib.parse.urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 

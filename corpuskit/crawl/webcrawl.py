@@ -70,6 +70,7 @@ class WebCrawlReport:
         return 1 if self.failed else 0
 
     def to_json(self) -> dict[str, Any]:
+        """The report as the JSON summary printed by ``--json``."""
         return dataclasses.asdict(self) | {"exit_code": self.exit_code}
 
 
@@ -84,13 +85,16 @@ class CrawlState:
             self.urls = json.loads(path.read_text(encoding="utf-8")).get("urls", {})
 
     def is_done(self, url: str) -> bool:
+        """True when ``url`` has a recorded outcome."""
         return url in self.urls
 
     def record(self, url: str, info: dict[str, Any]) -> None:
+        """Remember the outcome of ``url`` (saved by the next :meth:`save`)."""
         with self._lock:
             self.urls[url] = info
 
     def save(self) -> None:
+        """Write the state file atomically."""
         with self._lock:
             text = json.dumps({"urls": self.urls}, indent=0, sort_keys=True)
         atomic_write_text(self.path, text + "\n")
