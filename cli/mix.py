@@ -28,7 +28,7 @@ def _weights(values: tuple[str, ...]) -> dict[str, float]:
 @click.argument("inputs", nargs=-1)
 @click.option(
     "--recipe",
-    "recipe_path",
+    "recipe",
     type=click.Path(dir_okay=False),
     help="Recipe TOML file (sources, weights, budget).",
 )
@@ -91,14 +91,14 @@ def _weights(values: tuple[str, ...]) -> dict[str, float]:
 )
 @click.option("--shard-size", help="Uncompressed text per output shard, e.g. 256MB (default).")
 @click.option("--name", "pretty_name", help="pretty_name of the dataset card.")
-@click.option("--license", "license_", help="License identifier for the card (default: other).")
+@click.option("--license", "license", help="License identifier for the card (default: other).")
 @options.output
 @options.common
 @click.pass_context
 def command(
     ctx,
     inputs,
-    recipe_path,
+    recipe,
     preset,
     web,
     webtext,
@@ -115,7 +115,7 @@ def command(
     c4_validation,
     shard_size,
     pretty_name,
-    license_,
+    license,
     output,
     overwrite,
     dry_run,
@@ -137,14 +137,14 @@ def command(
     from corpuskit.errors import ConfigError
     from corpuskit.mix import recipe as recipes
 
-    web = tuple(inputs) + tuple(
-        web
-    )  # positional inputs are web inputs (as `corpuskit run` passes them)
+    recipe_file, license_id = recipe, license
+    # Positional inputs are web inputs, which is how `corpuskit run` passes the dedup output.
+    web = tuple(inputs) + tuple(web)
     if c4_validation and validation_fraction:
         raise ConfigError("give either --c4-validation or --validation-fraction, not both")
     flags = {"web": web, "webtext": webtext, "books": books, "wikipedia": wikipedia}
-    if recipe_path:
-        recipe = recipes.load_recipe(recipe_path, check=False)
+    if recipe_file:
+        recipe = recipes.load_recipe(recipe_file, check=False)
         recipe = recipes.with_source_paths(recipe, flags, webtext_urls)
         if preset:
             raise ConfigError("give either --recipe or --preset, not both")
@@ -160,7 +160,7 @@ def command(
         "max_epochs": max_epochs,
         "on_excess_epochs": on_excess_epochs,
         "pretty_name": pretty_name,
-        "license": license_,
+        "license": license_id,
     }
     if shard_size:
         changes["shard_size"] = recipes.parse_size(shard_size, "--shard-size")
