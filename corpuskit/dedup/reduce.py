@@ -200,8 +200,13 @@ class Reducer:
 
         return dask.compute(collection, scheduler=self.scheduler)[0]
 
-    def write(self, frame, folder: Path, schema) -> int:
-        """Write every partition as ``folder/part.NNNNN.parquet``; returns the row count."""
+    def compute_many(self, *collections):
+        import dask
+
+        return dask.compute(*collections, scheduler=self.scheduler)
+
+    def writer(self, frame, folder: Path, schema):
+        """A lazy write of every partition as ``folder/part.NNNNN.parquet`` (row counts)."""
         import shutil
 
         import pandas as pd
@@ -209,8 +214,7 @@ class Reducer:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         meta = pd.DataFrame({"rows": pd.Series([], dtype="int64")})
-        written = frame.map_partitions(_write_part, str(folder), schema, meta=meta)
-        return int(self.compute(written)["rows"].sum())
+        return frame.map_partitions(_write_part, str(folder), schema, meta=meta)
 
     # -- phases -------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
@@ -280,7 +284,7 @@ class Reducer:
         shuffled = melted.shuffle(on=["band", "key"], npartitions=long_parts)
         edges = shuffled.map_partitions(_star_edges, meta=_meta_of(_star_edges, shuffled))
         edges = self.persist(edges.drop_duplicates(split_out=parts))
-        self.counters["candidates"] = int(self.compute(edges.shape[0]))
+        candidates = edges.shape[0]
         if cfg.verify:
             log("dedup: reduce: verifying candidate pairs on signatures")
             sigs = read_frame(files, ["node", "signature"])
@@ -292,17 +296,22 @@ class Reducer:
             edges = self.persist(
                 joined.map_partitions(_verify_edges, cfg.threshold, meta=edges._meta)
             )
-        self.counters["verified_pairs"] = int(self.compute(edges.shape[0]))
-        self.write(edges, root / work.EDGES, _edge_schema())
+        candidates, verified, _ = self.compute_many(
+            candidates, edges.shape[0], self.writer(edges, root / work.EDGES, _edge_schema())
+        )
+        self.counters["candidates"] = int(candidates)
+        self.counters["verified_pairs"] = int(verified)
         log("dedup: reduce: connected components")
         labels, rounds = connected_components(edges, parts, self.persist, self.compute)
         self.counters["component_rounds"] = rounds
-        self.write(labels, root / work.COMPONENTS, _label_schema())
+        labels_written = self.writer(labels, root / work.COMPONENTS, _label_schema())
         members = labels.merge(
             self._alive(docs, gone)[MEMBER_COLUMNS], on="node", npartitions=parts
         )
         members = members.rename(columns={"label": "minhash_label"})
-        return self._groups(members, "minhash_label", cfg.keep, "minhash", parts)
+        groups = self._groups(members, "minhash_label", cfg.keep, "minhash", parts)
+        self.compute(labels_written)
+        return groups
 
     def _write_clusters(self, groups) -> None:
         import dask.dataframe as dd
@@ -311,17 +320,19 @@ class Reducer:
         if not groups:
             return
         rows = dd.concat(groups)
-        self.write(rows, Path(cfg.clusters), clusters_schema())
         kept = rows[rows["kept"]]
-        per_method = self.compute(kept.groupby("method").size())
-        self.counters["clusters"] = {m: int(n) for m, n in sorted(per_method.items())}
         removed = rows[~rows["kept"] & ~rows["is_index"]]
-        self.write(
-            removed[["node", "id", "shard", "input", "method", "cluster"]],
-            Path(cfg.work) / work.REMOVED,
-            _removed_schema(),
+        per_method, counts, _, _ = self.compute_many(
+            kept.groupby("method").size(),
+            removed.groupby(["input", "method"]).size(),
+            self.writer(rows, Path(cfg.clusters), clusters_schema()),
+            self.writer(
+                removed[["node", "id", "shard", "input", "method", "cluster"]],
+                Path(cfg.work) / work.REMOVED,
+                _removed_schema(),
+            ),
         )
-        counts = self.compute(removed.groupby(["input", "method"]).size())
+        self.counters["clusters"] = {m: int(n) for m, n in sorted(per_method.items())}
         by_input: dict[str, dict[str, int]] = {}
         for (name, method), n in sorted(counts.items()):
             by_input.setdefault(name, {})[method] = int(n)
@@ -341,8 +352,10 @@ class Reducer:
             mark_repeated_units, meta=_meta_of(mark_repeated_units, shuffled)
         )
         drops = self.persist(drops)
-        self.counters["units_dropped"] = int(self.compute(drops.shape[0]))
-        self.write(drops, root / work.LINE_DROPS, _drops_schema())
+        count, _ = self.compute_many(
+            drops.shape[0], self.writer(drops, root / work.LINE_DROPS, _drops_schema())
+        )
+        self.counters["units_dropped"] = int(count)
 
 
 def _edge_schema():

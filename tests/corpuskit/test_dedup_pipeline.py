@@ -94,7 +94,7 @@ def test_manifest_counters(reference):
 def test_same_output_for_any_shard_layout_order_and_partitioning(tmp_path, reference, planted):
     docs, _ = planted
     write_dataset(tmp_path / "in", list(reversed(docs)), 3)
-    settings = DedupSettings(**{**PRECISE.__dict__, "partition_rows": 150})
+    settings = DedupSettings(**{**PRECISE.__dict__, "partition_rows": 2000})
     run(tmp_path / "in", tmp_path / "out", settings)
     assert kept_ids(tmp_path / "out") == kept_ids(reference / "out")
     assert cluster_rows(tmp_path / "out") == cluster_rows(reference / "out")
