@@ -21,18 +21,19 @@ Definitions (where the paper leaves room):
   than once, each token counted once even where n-grams overlap (the paper's wording, as
   RedPajama v2 computes it; datatrove instead counts the later occurrences only).
 
-Speed (see :class:`NgramIndex`): top n-grams with a Counter of tuples; duplicated n-gram
-keys are rolled from token hashes with NumPy and counted by sorting; coverage uses a
-difference array; a cheap set test skips documents where
-no 5-gram repeats (then no longer one can). ``reject_reason`` stops at the first failing rule
-and skips the exact top n-gram share when an upper bound from word frequencies is within
-the limit; ``score`` (annotate mode) computes every signal.
+Speed (see :class:`NgramIndex`): n-grams are tuples counted with ``Counter``, built once per
+size; coverage merges spans with prefix sums; if no 5-gram repeats, no longer one can.
+``reject_reason`` stops at the first failing rule, skips the exact top n-gram share when an
+upper bound from word frequencies is within the limit, and stops the 5-10-gram rules once a
+share is below every later limit (coverage never grows with n); ``score`` (annotate mode)
+computes every signal.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from itertools import accumulate
 
 from corpuskit.registry import Filter, register_filter
 from filters.text import non_empty_lines, paragraphs, words
@@ -105,12 +106,15 @@ class GopherRepetition(Filter):
             limit = getattr(p, f"max_top_{n}gram")
             if index.top_bound(n) > limit and index.top_share(n) > limit:
                 return f"top_{n}gram"
-        for n in DUP_NGRAMS:
+        limits = [getattr(p, f"max_dup_{n}gram") for n in DUP_NGRAMS]
+        for i, n in enumerate(DUP_NGRAMS):
             share = index.dup_share(n)
-            if share == 0.0:
-                break
-            if share > getattr(p, f"max_dup_{n}gram"):
+            if share > limits[i]:
                 return f"dup_{n}gram"
+            # Coverage never grows with n (a repeated n-gram holds two repeated
+            # (n-1)-grams over the same words): below every later limit, stop.
+            if share <= min(limits[i:]):
+                break
         return None
 
     def decide(self, signals, doc):
@@ -162,24 +166,20 @@ def ngram_signals(tokens: list[str]) -> dict[str, float]:
     return signals
 
 
-_MULTIPLIER = 0x9E3779B97F4A7C15  # odd 64-bit constant (golden ratio), a good mixer
-
-
 class NgramIndex:
     """N-gram statistics of one token list, computed lazily and only as far as needed.
 
-    Cheap pure-Python checks come first (is any word / any n-gram repeated at all?); the
-    coverage of duplicated 5-10-grams is computed with NumPy only when some 5-gram repeats.
-    Its n-gram keys are rolled from the tokens' 64-bit hashes with wrapping multiply-add
-    (collisions ~1e-15 per document).
+    N-grams are tuples of tokens counted with ``Counter`` (both are C code in CPython; on
+    pages of hundreds to thousands of words this beats NumPy, whose per-call cost dominates).
     """
 
     def __init__(self, tokens: list[str]):
         self.tokens = tokens
         self.total = sum(map(len, tokens))
         self._word_share: float | None = None
-        self._arrays = None
-        self._keys: dict[int, object] = {}
+        self._grams: dict[int, list[tuple[str, ...]]] = {}
+        self._counts: dict[int, Counter] = {}
+        self._prefix: list[int] | None = None
 
     def top_bound(self, n: int) -> float:
         """An upper bound of :meth:`top_share`: n x the largest character share of a repeated word.
@@ -195,92 +195,73 @@ class NgramIndex:
     def top_share(self, n: int) -> float:
         """Characters covered by the most frequent n-gram (if it occurs twice or more) / total.
 
-        Ties go to the n-gram with the most characters, then to the one seen first. Plain
-        Python: on web pages (hundreds of words) a Counter of tuples beats NumPy's call costs.
+        Ties go to the n-gram with the most characters, then to the one seen first.
         """
-        tokens = self.tokens
-        if len(tokens) < n or not self.total or self.top_bound(n) == 0.0:
+        if len(self.tokens) < n or not self.total or self.top_bound(n) == 0.0:
             return 0.0
-        grams = list(zip(*(tokens[i:] for i in range(n)), strict=False))
-        counts = Counter(grams)
+        grams, counts = self._ngrams(n)
         most = max(counts.values())
         if most < 2:
             return 0.0
         best = max((g for g, c in counts.items() if c == most), key=_gram_chars)
-        covered = 0
-        end = start = -1
+        starts = []
+        start = -1
         for _ in range(most):
             start = grams.index(best, start + 1)
-            covered += sum(map(len, tokens[max(start, end) : start + n]))
-            end = start + n
-        return covered / self.total
+            starts.append(start)
+        return self._covered(starts, n) / self.total
 
     def has_repeated(self, n: int) -> bool:
-        """Whether any n-gram occurs twice (a set of token tuples, no NumPy)."""
-        tokens = self.tokens
-        count = len(tokens) - n + 1
-        if count < 2:
+        """Whether any n-gram occurs twice."""
+        if len(self.tokens) - n + 1 < 2:
             return False
-        return len(set(zip(*(tokens[i:] for i in range(n)), strict=False))) < count
+        grams, counts = self._ngrams(n)
+        return len(counts) < len(grams)
 
     def dup_share(self, n: int) -> float:
         """Characters of tokens covered by n-grams that occur twice or more / total."""
         if not self.total or not self.has_repeated(n):
             return 0.0
-        keys = self._ngram_keys(n)
-        ordered, run_starts, run_lengths = _sorted_runs(keys)
-        starts = _positions_of(ordered[run_starts[run_lengths > 1]], keys)
+        grams, counts = self._ngrams(n)
+        repeated = {g: c for g, c in counts.items() if c > 1}
+        if sum(repeated.values()) <= 64:
+            # Few occurrences: list.index scans in C, faster than a Python loop over all.
+            starts = []
+            for gram, count in repeated.items():
+                start = -1
+                for _ in range(count):
+                    start = grams.index(gram, start + 1)
+                    starts.append(start)
+            starts.sort()
+        else:
+            starts = [i for i, g in enumerate(grams) if g in repeated]
         return self._covered(starts, n) / self.total
 
-    def _ngram_keys(self, n: int):
-        if n not in self._keys:
-            lengths, hashes = self._numpy_arrays()
-            if n == 1:
-                self._keys[1] = hashes
-            else:
-                shorter = self._ngram_keys(n - 1)
-                self._keys[n] = shorter[:-1] * _MULTIPLIER + hashes[n - 1 :]
-        return self._keys[n]
+    def _ngrams(self, n: int) -> tuple[list[tuple[str, ...]], Counter]:
+        if n not in self._grams:
+            tokens = self.tokens
+            grams = list(zip(*(tokens[i:] for i in range(n)), strict=False))
+            self._grams[n] = grams
+            self._counts[n] = Counter(grams)
+        return self._grams[n], self._counts[n]
 
-    def _numpy_arrays(self):
-        if self._arrays is None:
-            import numpy as np
-
-            count = len(self.tokens)
-            lengths = np.fromiter(map(len, self.tokens), dtype=np.int64, count=count)
-            hashes = np.fromiter(map(hash, self.tokens), dtype=np.int64, count=count)
-            self._arrays = (lengths, hashes.view(np.uint64))
-        return self._arrays
-
-    def _covered(self, starts, n: int) -> int:
+    def _covered(self, starts: list[int], n: int) -> int:
         """Characters of the tokens covered by the spans [start, start + n), counted once."""
-        import numpy as np
-
-        lengths = self._numpy_arrays()[0]
-        size = len(lengths)
-        depth = np.bincount(starts, minlength=size + 1) - np.bincount(
-            starts + n, minlength=size + 1
-        )
-        return int(lengths[np.cumsum(depth[:size]) > 0].sum())
+        if self._prefix is None:
+            self._prefix = list(accumulate(map(len, self.tokens), initial=0))
+        prefix = self._prefix
+        covered = 0
+        span_start = span_end = -1
+        for start in starts:  # ascending
+            if start > span_end:
+                if span_end >= 0:
+                    covered += prefix[span_end] - prefix[span_start]
+                span_start = start
+            span_end = start + n
+        if span_end >= 0:
+            covered += prefix[span_end] - prefix[span_start]
+        return covered
 
 
 def _gram_chars(gram: tuple[str, ...]) -> int:
     return sum(map(len, gram))
-
-
-def _sorted_runs(keys):
-    """(sorted keys, start index of each run of equal keys, run lengths)."""
-    import numpy as np
-
-    ordered = np.sort(keys)
-    starts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-    bounds = np.concatenate(([0], starts, [len(ordered)]))
-    return ordered, bounds[:-1], np.diff(bounds)
-
-
-def _positions_of(sorted_values, keys):
-    """Indices of ``keys`` whose value is in ``sorted_values``."""
-    import numpy as np
-
-    where = np.minimum(np.searchsorted(sorted_values, keys), len(sorted_values) - 1)
-    return np.flatnonzero(sorted_values[where] == keys)
