@@ -36,7 +36,7 @@ from collections import Counter
 from itertools import accumulate
 
 from corpuskit.registry import Filter, register_filter
-from filters.text import non_empty_lines, paragraphs, words
+from filters.text import non_empty_lines, paragraphs, word_counts, words
 
 TOP_NGRAMS = (2, 3, 4)
 DUP_NGRAMS = (5, 6, 7, 8, 9, 10)
@@ -101,7 +101,7 @@ class GopherRepetition(Filter):
             return "dup_line_chars"
         if para_chars > p.max_dup_paragraph_char_ratio:
             return "dup_paragraph_chars"
-        index = NgramIndex(words(text))
+        index = NgramIndex(words(text), word_counts(text))
         for n in TOP_NGRAMS:
             limit = getattr(p, f"max_top_{n}gram")
             if index.top_bound(n) > limit and index.top_share(n) > limit:
@@ -173,8 +173,9 @@ class NgramIndex:
     pages of hundreds to thousands of words this beats NumPy, whose per-call cost dominates).
     """
 
-    def __init__(self, tokens: list[str]):
+    def __init__(self, tokens: list[str], counts: dict[str, int] | None = None):
         self.tokens = tokens
+        self._word_counts = counts
         self.total = sum(map(len, tokens))
         self._word_share: float | None = None
         self._grams: dict[int, list[tuple[str, ...]]] = {}
@@ -188,7 +189,8 @@ class NgramIndex:
         is at most the sum of their own coverages.
         """
         if self._word_share is None:
-            repeated = [len(w) * c for w, c in Counter(self.tokens).items() if c > 1]
+            counts = self._word_counts or Counter(self.tokens)
+            repeated = [len(w) * c for w, c in counts.items() if c > 1]
             self._word_share = max(repeated) / self.total if repeated else 0.0
         return n * self._word_share
 

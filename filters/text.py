@@ -23,6 +23,7 @@ Rules (shared by every rule-based filter, so all of them count the same way):
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # Han (incl. extension A, compatibility, SIP/TIP), Hiragana, Katakana, half-width Katakana.
 _CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
@@ -94,6 +95,20 @@ def words(text: str) -> list[str]:
         tokens = _WORD_RE.findall(text)
     _last_words = (text, tokens)
     return tokens
+
+
+_last_counts: tuple[str, dict[str, int]] = ("", {})
+
+
+def word_counts(text: str) -> dict[str, int]:
+    """Occurrences of each token of :func:`words` (cached for the last text, do not modify)."""
+    global _last_counts
+    cached_text, cached = _last_counts
+    if text is cached_text:
+        return cached
+    counts = Counter(words(text))
+    _last_counts = (text, counts)
+    return counts
 
 
 def count_words(text: str) -> int:
