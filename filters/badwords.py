@@ -196,6 +196,9 @@ class BadWords(Filter):
                     "word per line, or leave words_file empty to use the LDNOOBW lists"
                 )
             self._file_entries = read_word_list(path)
+        # Load the expected lists now, so a missing list fails here and not mid-shard.
+        for language in self.params.languages or (self.params.default_language,):
+            self.matcher(normalise_language(language))
 
     def matcher(self, language: str) -> WordMatcher | None:
         """The matcher for a normalised language code, loaded once (None = no list)."""

@@ -84,9 +84,13 @@ def test_auto_falls_back_to_the_bundled_list_without_network(fresh_cache):
 
 def test_ldnoobw_source_without_network_is_a_dependency_error(fresh_cache):
     instance = BadWords(BadWords.Params(list_source="ldnoobw"))
-    instance.setup()
     with pytest.raises(DependencyError, match="words_file"):
-        instance.score(doc("anything"))
+        instance.setup()  # the default language's list is loaded in setup
+    lazy = BadWords(BadWords.Params(list_source="ldnoobw", default_language="zz"))
+    lazy.setup()  # LDNOOBW has no list for "zz": nothing to fetch
+    assert lazy.score(doc("anything", "zz")) == {"matches": 0.0, "has_list": 0.0}
+    with pytest.raises(DependencyError, match="list_source=bundled"):
+        lazy.score(doc("anything", "de"))  # other languages load on first use
 
 
 def test_words_file_replaces_the_lists(tmp_path):
