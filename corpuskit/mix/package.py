@@ -87,6 +87,8 @@ def build_package(
         progress.close()
         lineage = [reader.lineage() for reader in readers]
         plan = make_plan(recipe, indexes)
+        for ix in indexes:  # the plan holds what pass 2 needs; free the per-document index
+            ix.tokens = ix.text_bytes = ix.validation = None
         log(f"mix: pass 2: writing {sum(len(c) for c in plan.splits.values()):,} rows into {out}")
         shards = _write_shards(readers, plan, tmp, memory_limit)
         manifest = _manifest(recipe, plan, indexes, lineage, shards, command, started)
@@ -120,22 +122,9 @@ def _write_shards(readers, plan: Plan, tmp: Path, memory_limit: int | None) -> l
     from corpuskit.mix.buckets import DEFAULT_MEMORY_LIMIT, Buckets
 
     buckets = Buckets(tmp / "_spill", memory_limit or DEFAULT_MEMORY_LIMIT)
-    # Per source: its planned rows sorted by document, to be matched while streaming.
-    wanted = []
-    for number in range(len(readers)):
-        parts = []
-        for split_number, split in enumerate(SPLITS):
-            copies = plan.splits[split]
-            mine = np.flatnonzero(copies.source == number)
-            parts.append((copies.doc[mine], mine, np.full(len(mine), split_number, np.int8)))
-        doc = np.concatenate([p[0] for p in parts])
-        position = np.concatenate([p[1] for p in parts])
-        split_of = np.concatenate([p[2] for p in parts])
-        by_doc = np.argsort(doc, kind="stable")
-        wanted.append((doc[by_doc], position[by_doc], split_of[by_doc]))
     progress = Progress(len(readers), "sources")
     for number, reader in enumerate(readers):
-        docs, positions, split_of = wanted[number]
+        docs, positions, split_of = _planned_rows(plan, number)
         offset = 0
         for table in reader.tables():
             lo = np.searchsorted(docs, offset)
@@ -161,6 +150,22 @@ def _write_shards(readers, plan: Plan, tmp: Path, memory_limit: int | None) -> l
         progress.update(1)
     progress.close()
     return _finish_buckets(buckets, plan, tmp)
+
+
+def _planned_rows(plan: Plan, number: int):
+    """(document, position, split) of source ``number``'s planned rows, sorted by document."""
+    import numpy as np
+
+    parts = []
+    for split_number, split in enumerate(SPLITS):
+        copies = plan.splits[split]
+        mine = np.flatnonzero(copies.source == number)
+        parts.append((copies.doc[mine], mine, np.full(len(mine), split_number, np.int8)))
+    doc = np.concatenate([p[0] for p in parts])
+    by_doc = np.argsort(doc, kind="stable")
+    position = np.concatenate([p[1] for p in parts])[by_doc]
+    split_of = np.concatenate([p[2] for p in parts])[by_doc]
+    return doc[by_doc], position, split_of
 
 
 def _spill_rows(buckets, plan: Plan, name: str, table, rows, positions, split_of) -> None:
