@@ -108,14 +108,22 @@ def fmix64(values):
     return h
 
 
+_POWER_CACHE: dict[int, object] = {}
+
+
 def _powers(base: int, count: int):
+    """``base**i mod 2**64`` for i < count (cached and grown, as every batch needs them)."""
     import numpy as np
 
-    powers = np.full(count, base, dtype=np.uint64)
-    if count:
+    cached = _POWER_CACHE.get(base)
+    if cached is None or len(cached) < count:
+        size = max(count, 1 << 20)
+        powers = np.full(size, base, dtype=np.uint64)
         powers[0] = 1
-    with np.errstate(over="ignore"):
-        return np.cumprod(powers, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            cached = np.cumprod(powers, dtype=np.uint64)
+        _POWER_CACHE[base] = cached
+    return cached[:count]
 
 
 def shingle_hashes(normalized: list[str], ngram: int):

@@ -63,6 +63,11 @@ def _shard_id(name: str, path: str, prefix: bool) -> str:
 def plan_shards(inputs: list[DedupInput], settings: DedupSettings) -> list[Shard]:
     """One shard per input file; ids are ``<input>__<stem>`` when there are several inputs."""
     names = [item.name for item in inputs]
+    bad = sorted(n for n in names if not n or "/" in n or n.startswith("."))
+    if bad:
+        raise ConfigError(
+            f"input name(s) {', '.join(map(repr, bad))} cannot name files: use letters, digits, - or _"
+        )
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise ConfigError(

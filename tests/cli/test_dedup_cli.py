@@ -92,6 +92,7 @@ def test_dry_run_prints_resolved_settings(dataset, tmp_path):
         (["--input", "nameonly"], "expected NAME=PATH"),
         (["--priority", "wiki,in"], "--priority names unknown input(s) wiki"),
         (["--input", "in=DATASET"], "input name(s) in used twice"),
+        (["--input", "a/b=DATASET"], "cannot name files"),
     ],
 )
 def test_configuration_errors(dataset, tmp_path, args, message):

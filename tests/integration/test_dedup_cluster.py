@@ -123,12 +123,10 @@ def dask_cluster():
         yield address, procs[1:]
     finally:
         for proc in reversed(procs):
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
+            proc.kill()
+            proc.wait(timeout=20)
 
 
 def test_scheduler_and_two_worker_processes_give_the_same_output(corpus, dask_cluster):
@@ -142,6 +140,19 @@ def test_scheduler_and_two_worker_processes_give_the_same_output(corpus, dask_cl
     assert outcome(root / "remote") == expected
 
 
+def _worker_process(nanny_pid: int, missing_ok: bool = False):
+    """The worker process a ``dask worker`` nanny spawned (not multiprocessing's helpers)."""
+    for child in psutil.Process(nanny_pid).children(recursive=True):
+        try:
+            if "spawn_main" in " ".join(child.cmdline()) and child.is_running():
+                return child
+        except psutil.Error:
+            continue
+    if missing_ok:
+        return None
+    raise AssertionError(f"no worker process under nanny {nanny_pid}")
+
+
 def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, dask_cluster):
     root, expected = corpus
     address, workers = dask_cluster
@@ -150,13 +161,16 @@ def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, d
     job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed = threading.Event()
     log_lines: list[str] = []
+    victims: list[int] = []
 
     def watch():
         for line in job.stderr:
             log_lines.append(line)
             if "shuffling band keys" in line and not killed.is_set():
-                victim = psutil.Process(workers[0].pid).children(recursive=True)[0]
+                victim = _worker_process(workers[0].pid)
                 victim.kill()  # the worker process; its nanny starts a new one
+                victims.append(victim.pid)
+                assert job.poll() is None  # the job was still running
                 killed.set()
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -169,6 +183,8 @@ def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, d
     assert outcome(root / "killed") == expected
     # The nanny replaced the killed worker.
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not psutil.Process(workers[0].pid).children():
+    replacement = None
+    while time.monotonic() < deadline and replacement is None:
+        replacement = _worker_process(workers[0].pid, missing_ok=True)
         time.sleep(0.5)
-    assert psutil.Process(workers[0].pid).children()
+    assert replacement is not None and replacement.pid not in victims
