@@ -135,6 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=3000, help="documents per measurement")
     parser.add_argument("--extract-docs", type=int, default=600, help="documents to extract")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds for the target ratio")
     parser.add_argument("--lid-model", default=None, help="lid.176 model (default: the cache)")
     args = parser.parse_args()
 
@@ -201,12 +202,21 @@ def main() -> None:
                 print(
                     f"  {key:<20} {seconds * 1e6 / len(docs):>8,.1f} µs/doc of input  ({seen:,} seen)"
                 )
-    fineweb = next(s for label, s, _, _ in rows if label == "preset fineweb without lang")
-    ratio = (fineweb / len(docs)) / extract_per_doc
+    # The target ratio, robust to other load on the machine: extraction and the chain
+    # alternate in rounds on the same documents, and the median ratio is reported.
+    ratios = []
+    sample = docs[: len(extract_docs)]
+    for _ in range(args.rounds):
+        extract_round, _ = time_extraction(sample)
+        chain_round, _ = time_chain(fineweb_no_lang, sample, "round")
+        ratios.append(chain_round / extract_round)
+    ratios.sort()
+    ratio = ratios[len(ratios) // 2]
     verdict = "meets" if ratio <= 0.25 else "MISSES"
     print(
-        f"\nfineweb preset without lang = {ratio:.3f} x extraction per document "
-        f"({verdict} the <= 0.25 target)"
+        f"\nfineweb preset without lang = {ratio:.3f} x extraction per document, median of "
+        f"{args.rounds} alternating rounds ({', '.join(f'{r:.3f}' for r in ratios)}); "
+        f"{verdict} the <= 0.25 target"
     )
 
 
