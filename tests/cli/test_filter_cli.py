@@ -270,3 +270,68 @@ def test_help_is_complete():
         "--list",
     ):
         assert option in result.stdout
+
+
+def test_a_damaged_input_fails_its_shard_only_exit_1(docs, tmp_path):
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(b"PAR1 this is not parquet")
+    result = invoke(
+        docs,
+        damaged,
+        "-o",
+        tmp_path / "out",
+        "-f",
+        "gopher_quality",
+        "--executor",
+        "local",
+        "--workers",
+        "1",
+    )
+    assert result.exit_code == 1
+    assert "failed shards: damaged; rerun the same command to retry them" in result.stderr
+    assert (tmp_path / "out" / "_done" / "docs").exists()
+    assert not (tmp_path / "out" / "_done" / "damaged").exists()
+
+
+def test_shard_ids_follow_file_names_and_stay_unique():
+    from cli.filter import shard_ids
+
+    files = ["a/data/x.parquet", "b/data/x.parquet", "c/y.jsonl.gz", "d/z.jsonl"]
+    assert shard_ids(files) == ["x", "x-2", "y", "z"]
+
+
+def test_limit_takes_the_first_inputs(docs, tmp_path):
+    second = tmp_path / "second.jsonl"
+    second.write_text(docs.read_text(), encoding="utf-8")
+    result = local(
+        docs, second, "-o", tmp_path / "out", "-f", "gopher_quality", "--limit", "1", "--dry-run"
+    )
+    assert [s["id"] for s in json.loads(result.stdout)["shards"]] == ["docs"]
+
+
+@pytest.mark.slow
+def test_two_worker_processes_resolve_filters_by_name(tmp_path):
+    """The chain travels to other processes as (name, frozen params): no test-only state."""
+    for name in ("one", "two"):
+        rows = [{"id": f"{name}-{i}", "text": english_article(i)} for i in range(3)]
+        rows.append({"id": f"{name}-short", "text": "Short."})
+        (tmp_path / f"{name}.jsonl").write_text(
+            "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
+        )
+    result = invoke(
+        tmp_path / "one.jsonl",
+        tmp_path / "two.jsonl",
+        "-o",
+        tmp_path / "out",
+        "--preset",
+        "gopher",
+        "--executor",
+        "local",
+        "--workers",
+        "2",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+    counters = json.loads(result.stdout)["counters"]
+    assert counters["documents_in"] == 8 and counters["documents_kept"] == 6
+    assert counters["filters"]["gopher_quality"]["dropped"]["too_few_words"] == 2
