@@ -201,3 +201,15 @@ def test_by_language_writes_one_dataset_folder_per_language(extracted, lid_model
         "lang.languages=de",
     )
     assert len(table(tmp_path / "de-again")) == 1
+
+
+def test_by_language_rerun_leaves_no_stale_documents(extracted, lid_model, tmp_path):
+    out = tmp_path / "by-lang"
+    common = [extracted / "extracted", "-o", out, "--by-language", "--lid-model", lid_model]
+    run(*common, "--set", "lang.min_score=0.5")
+    assert len(table(out / "languages" / "de")) == 1
+    run(*common, "--set", "lang.min_score=0.5", "--set", "lang.languages=en", "--overwrite")
+    assert table(out / "languages" / "de") == []
+    manifest = json.loads((out / "languages" / "de" / "manifest.json").read_text())
+    assert manifest["counters"]["rows"] == 0
+    assert len(table(out / "languages" / "en")) == 9
