@@ -156,9 +156,11 @@ def test_annotate_then_from_signals_equals_filtering(extracted, lid_model, overr
         *overrides,
     )
     assert table(tmp_path / "replayed") == table(tmp_path / "direct")
-    reasons = lambda folder: [
-        (r["id"], r["reject.filter"], r["reject.reason"]) for r in table(folder, "rejected")
-    ]  # noqa: E731
+
+    def reasons(folder):
+        rows = table(folder, "rejected")
+        return [(r["id"], r["reject.filter"], r["reject.reason"]) for r in rows]
+
     assert reasons(tmp_path / "replayed") == reasons(tmp_path / "direct")
     direct = json.loads((tmp_path / "direct" / "manifest.json").read_text())["counters"]["filters"]
     replayed = json.loads((tmp_path / "replayed" / "manifest.json").read_text())["counters"][
