@@ -184,13 +184,13 @@ def build_chain(
     "-o", "--output", type=click.Path(file_okay=False), default=None, help="Output dataset folder."
 )
 @click.option(
-    "-f", "--filter", "filter_names", multiple=True, help="Filter to run (repeatable, in order)."
+    "-f", "--filter", "filter", multiple=True, help="Filter to run (repeatable, in order)."
 )
 @click.option(
     "--preset", default=None, help="c4-code, c4-paper, c4, fineweb, gopher or gpt3 (see --list)."
 )
 @click.option(
-    "--set", "set_values", multiple=True, metavar="FILTER.PARAM=VALUE", help="Override a parameter."
+    "--set", "set", multiple=True, metavar="FILTER.PARAM=VALUE", help="Override a parameter."
 )
 @click.option(
     "--list", "list_only", is_flag=True, help="List filters, parameters, reasons, presets."
@@ -224,9 +224,9 @@ def command(
     ctx,
     inputs,
     output,
-    filter_names,
+    filter,
     preset,
-    set_values,
+    set,
     list_only,
     keep_rejected,
     annotate,
@@ -255,6 +255,8 @@ def command(
       corpuskit filter out/annotated -o out/filtered --from-signals --set lang.min_score=0.8
       corpuskit filter --list
     """
+    # Parameter names are the option names, so config files say `filter = [...]`, `set = [...]`.
+    filter_names, set_values = filter, set
     from corpuskit.executor import Shard, StageSpec, make_executor
     from corpuskit.filtering.step import FilterStep
     from corpuskit.readers import expand_document_inputs

@@ -335,3 +335,17 @@ def test_two_worker_processes_resolve_filters_by_name(tmp_path):
     counters = json.loads(result.stdout)["counters"]
     assert counters["documents_in"] == 8 and counters["documents_kept"] == 6
     assert counters["filters"]["gopher_quality"]["dropped"]["too_few_words"] == 2
+
+
+def test_config_file_takes_filter_and_set_lists(docs, tmp_path):
+    config = tmp_path / "filter.toml"
+    config.write_text(
+        '[filter]\nfilter = ["gopher_repetition", "gopher_quality"]\n'
+        'set = ["gopher_quality.min_words=40"]\nkeep_rejected = true\n',
+        encoding="utf-8",
+    )
+    result = local(docs, "-o", tmp_path / "out", "--config", config, "--dry-run")
+    assert result.exit_code == 0, result.output + result.stderr
+    chain = json.loads(result.stdout)["chain"]
+    assert [link["name"] for link in chain] == ["gopher_repetition", "gopher_quality"]
+    assert chain[1]["params"]["min_words"] == 40
