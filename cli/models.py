@@ -61,6 +61,8 @@ def list_models(as_json):
         return
     for row in rows:
         state = f"cached, {row['bytes']:,} bytes" if row["cached"] else "not cached"
+        if row["verified"] is False:
+            state += " (size or SHA-256 wrong: run `corpuskit models fetch lid --force`)"
         click.echo(f"{row['name']}\t{row['file']}\t{state}\t{row['path']}")
         for variable, value in row["env"].items():
             click.echo(f"\t${variable}={value} (used instead of the cache)")

@@ -231,6 +231,13 @@ def list_models() -> list[dict[str, object]]:
         path = cached_path(name)
         env = os.environ.get(info.env_var)
         present = path.is_file()
+        verified = None
+        if present:
+            try:
+                verify(info, path)
+                verified = True
+            except InputError:
+                verified = False
         rows.append(
             {
                 "name": name,
@@ -238,6 +245,7 @@ def list_models() -> list[dict[str, object]]:
                 "cached": present,
                 "path": str(path),
                 "bytes": path.stat().st_size if present else None,
+                "verified": verified,
                 "env": {info.env_var: env} if env else {},
                 "description": info.description,
             }

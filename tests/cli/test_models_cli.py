@@ -85,6 +85,9 @@ def test_fetch_downloads_verifies_and_caches(fake_lid):
     assert json.loads(again.stdout)["from"] == "cache"
     listing = invoke("list")
     assert f"cached, {len(FAKE_MODEL):,} bytes" in listing.stdout
+    assert json.loads(invoke("list", "--json").stdout)[0]["verified"] is True
+    fake_lid.write_bytes(b"x" * len(FAKE_MODEL))
+    assert "size or SHA-256 wrong" in invoke("list").stdout
 
 
 def test_models_url_env_is_a_base_url(fake_lid, monkeypatch):
