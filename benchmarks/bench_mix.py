@@ -3,7 +3,7 @@
 Generates N small documents as Parquet (two sources, 80 % / 20 % of the documents, ~120 words
 each), then mixes them 70/30 by tokens into a package in a fresh subprocess per size, so each
 peak RSS is that run's own. Peak memory must stay flat as N grows (the text is streamed; only
-per-document numpy index arrays, ~60 bytes a document, grow).
+per-document numpy plan arrays, ~75 bytes a document at peak, grow).
 
     .venv/bin/python benchmarks/bench_mix.py                 # 400,000 documents (and 100,000)
     .venv/bin/python benchmarks/bench_mix.py --docs 1000000  # the 1M run (and 250,000)
