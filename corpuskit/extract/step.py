@@ -118,6 +118,8 @@ class ExtractStep(Step):
             content_type = record.rec_headers.get_header("Content-Type")
         mime = _mime(content_type)
         is_text = kind != "response" and mime in TEXT_TYPES
+        if mime and not is_text and mime not in HTML_TYPES:
+            return None, "non_html"  # decided before reading a possibly large binary body
         limit = self.params.max_page_bytes
         body = record.content_stream().read(limit + 1)
         counters["payload_bytes"] += len(body)
@@ -125,8 +127,8 @@ class ExtractStep(Step):
             return None, "empty"
         if len(body) > limit:
             return None, "too_large"
-        if not is_text and mime not in HTML_TYPES and not (not mime and _looks_like_html(body)):
-            return None, "non_html"
+        if not mime and not _looks_like_html(body):
+            return None, "non_html"  # no declared type: sniffed, as browsers do
         try:
             decoded, codec = decode_body(body, content_type, html=not is_text)
         except Undecodable:

@@ -99,3 +99,19 @@ def test_no_limit_means_no_limit():
         _spin(0.05)
     with time_limit(None):
         _spin(0.05)
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<p>a</p><SCRIPT type="t">x="<p>no</p>";</Script ><p>b</p>', "<p>a</p><p>b</p>"),
+        ("<style>p{color:red}</style><p>c</p><!-- <p>hidden</p> -->", "<p>c</p>"),
+        ("<p>a</p><!-- never closed <p>b</p>", "<p>a</p>"),
+        ("<scripts>kept</scripts><p>d</p>", "<scripts>kept</scripts><p>d</p>"),
+        ("<p>plain</p>", "<p>plain</p>"),
+    ],
+)
+def test_strip_invisible_removes_what_a_browser_never_shows(html, expected):
+    from corpuskit.extract.html import strip_invisible
+
+    assert strip_invisible(html) == expected

@@ -218,3 +218,15 @@ def test_sample_warcs_legacy_charsets_decode_cleanly(name):
     for doc in docs:
         assert "\ufffd" not in doc.text and "Ð" not in doc.text and "Ã" not in doc.text
     assert counters["skipped"]["undecodable"] == 0
+
+
+def test_a_missing_content_type_is_sniffed(tmp_path):
+    page = article_html("No type", english_paragraphs(4))
+    records = [
+        response("https://a.example/page", page, content_type=None),
+        response("https://a.example/blob", b"\x00\x01binary data", content_type=None),
+    ]
+    counters, docs = run_step(write_warc(tmp_path / "n.warc", records))
+    assert [d.url for d in docs] == ["https://a.example/page"]
+    assert docs[0].metadata["content_type"] is None
+    assert counters["skipped"]["non_html"] == 1
