@@ -96,6 +96,15 @@ def signature_speed(folder: Path, sample: int, baseline_sample: int):
     return fast, slow
 
 
+def _role(proc) -> str:
+    command = " ".join(proc.cmdline())
+    if "resource_tracker" in command:
+        return f"resource tracker {proc.pid}"
+    if "spawn_main" in command:
+        return f"worker process {proc.pid}"
+    return f"child {proc.pid}"
+
+
 class RssSampler:
     """Samples the RSS of named processes (and their children) every ``interval`` seconds."""
 
@@ -113,7 +122,7 @@ class RssSampler:
                     proc = psutil.Process(pid)
                     family = [proc] + (proc.children(recursive=True) if name != "client" else [])
                     for member in family:
-                        label = name if member.pid == pid else f"{name} (pid {member.pid})"
+                        label = name if member.pid == pid else f"{name}: {_role(member)}"
                         rss = member.memory_info().rss
                         self.peaks[label] = max(self.peaks.get(label, 0), rss)
                 except psutil.Error:
@@ -201,7 +210,7 @@ def main() -> None:
         with Client(address, timeout="60s") as client:
             client.wait_for_workers(args.workers, timeout=120)
             processes = {"client": psutil.Process().pid, "scheduler": scheduler.pid}
-            processes.update({f"worker {i}": n.pid for i, n in enumerate(nannies)})
+            processes.update({f"worker {i} nanny": n.pid for i, n in enumerate(nannies)})
             out = root / "out"
             shutil.rmtree(out, ignore_errors=True)
             with RssSampler(processes) as sampler:

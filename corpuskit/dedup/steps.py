@@ -42,17 +42,20 @@ def iter_records(path: str, input_name: str):
                 raise InputError(f"{path}: no 'text' column (columns: {', '.join(names)})")
             wanted = [c for c in ("id", "text", "url", "timestamp", "source") if c in names]
             for batch in parquet.iter_batches(batch_size=4096, columns=wanted):
+                missing = [None] * batch.num_rows
                 columns = {name: batch.column(name).to_pylist() for name in wanted}
-                for i in range(batch.num_rows):
-                    text = columns["text"][i] or ""
-                    source = columns.get("source", [None] * batch.num_rows)[i]
-                    doc_id = columns.get("id", [None] * batch.num_rows)[i]
+                ids = columns.get("id", missing)
+                urls = columns.get("url", missing)
+                stamps = columns.get("timestamp", missing)
+                sources = columns.get("source", missing)
+                for i, text in enumerate(columns["text"]):
+                    text = text or ""
                     yield (
-                        doc_id or content_id(text, source or ""),
+                        ids[i] or content_id(text, sources[i] or ""),
                         text,
-                        columns.get("url", [None] * batch.num_rows)[i],
-                        _as_str(columns.get("timestamp", [None] * batch.num_rows)[i]),
-                        source,
+                        urls[i],
+                        _as_str(stamps[i]),
+                        sources[i],
                     )
     else:
         for doc in read_documents(path):

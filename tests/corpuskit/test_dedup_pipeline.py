@@ -91,6 +91,7 @@ def test_manifest_counters(reference):
     assert manifest["dedup"]["settings"]["bands"] == 48
 
 
+@pytest.mark.slow
 def test_same_output_for_any_shard_layout_order_and_partitioning(tmp_path, reference, planted):
     docs, _ = planted
     write_dataset(tmp_path / "in", list(reversed(docs)), 3)
