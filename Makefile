@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
-DEMO := out/demo
 
 .PHONY: install install-test demo test lint samples bench models clean help
 
@@ -37,7 +36,7 @@ samples: install
 	$(PY) sample_warcs/make_samples.py
 
 demo: install models
-	bash scripts/demo.sh $(DEMO)
+	bash scripts/demo.sh
 
 test: install-test models
 	$(PY) -m pytest

@@ -24,7 +24,6 @@ STEP_MODULES = {
     "extract": "corpuskit.extract.step",
     "filter": "corpuskit.filtering.step",
     "dedup": "corpuskit.dedup.steps",
-    "mix": "corpuskit.mix.steps",
 }
 
 FILTER_ENTRY_POINT_GROUP = "corpuskit.filters"

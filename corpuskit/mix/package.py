@@ -68,7 +68,7 @@ def build_package(
     started = time.monotonic()
     out = Path(output)
     if out.exists() and not overwrite:
-        raise ConfigError(f"{out} already exists: use --overwrite to replace it or pick another -o")
+        return _existing_package(out, recipe)
     counter = TokenCounter(recipe.tokenizer)
     readers = []
     for spec in recipe.sources:
@@ -104,6 +104,27 @@ def build_package(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _existing_package(out: Path, recipe: Recipe) -> dict[str, Any]:
+    """A rerun with the same recipe finds the package complete (it is renamed into place
+    only when finished) and does nothing; anything else there is not overwritten silently."""
+    from corpuskit.dataset import DatasetFolder
+
+    manifest = DatasetFolder(out).read_manifest()
+    stored = out / RECIPE_FILE
+    if (
+        manifest
+        and stored.exists()
+        and stored.read_text(encoding="utf-8") == recipe_to_toml(recipe)
+    ):
+        log(
+            f"mix: {out} is already complete with this recipe; nothing to do (use --overwrite to rebuild it)"
+        )
+        return manifest
+    raise ConfigError(
+        f"{out} already exists and was not built from this recipe: use --overwrite to replace it or pick another -o"
+    )
 
 
 def _replace(tmp: Path, out: Path) -> None:

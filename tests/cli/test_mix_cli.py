@@ -136,7 +136,19 @@ def test_existing_output_needs_overwrite(web, tmp_path):
     out.mkdir()
     result = run("--recipe", RECIPE, "--web", web, "-o", out)
     assert result.exit_code == 2
-    assert "already exists: use --overwrite" in result.stderr
+    assert "already exists and was not built from this recipe: use --overwrite" in result.stderr
+
+
+def test_a_rerun_with_the_same_recipe_does_nothing(web, tmp_path):
+    out = tmp_path / "out"
+    assert run("--recipe", RECIPE, "--web", web, "-o", out).exit_code == 0
+    shards = {p: p.stat().st_mtime_ns for p in (out / "data").iterdir()}
+    again = run("--recipe", RECIPE, "--web", web, "-o", out)
+    assert again.exit_code == 0, again.output
+    assert "already complete with this recipe; nothing to do" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in (out / "data").iterdir()} == shards
+    other = run("--recipe", RECIPE, "--web", web, "--seed", "7", "-o", out)
+    assert other.exit_code == 2 and "not built from this recipe" in other.stderr
 
 
 def test_excess_epochs_can_fail(web, tmp_path):

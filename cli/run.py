@@ -1,0 +1,218 @@
+"""``corpuskit run CONFIG``: chain the stages from one TOML file.
+
+Each stage table holds options of that stage's command, by parameter name (the same keys its
+own ``--config`` accepts); a stage without explicit inputs reads the previous stage's output.
+One Dask cluster is shared by all stages, so the whole run shows on one dashboard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import click
+
+from cli import options
+from corpuskit.errors import ConfigError
+
+PIPELINE_ORDER = ("crawl", "extract", "filter", "dedup", "mix")
+RUN_KEYS = {"output", "stages", "executor", "workers", "scheduler", "dashboard_address"}
+EXECUTION_PARAMS = ("executor", "workers", "scheduler", "dashboard_address")
+
+
+def stage_command(stage: str) -> click.Command:
+    import importlib
+
+    return importlib.import_module(f"cli.{stage}").command
+
+
+def table_to_args(command: click.Command, table: dict[str, Any], where: str) -> list[str]:
+    """Turn ``{param name: value}`` into command-line arguments for ``command``."""
+    params = {param.name: param for param in command.params}
+    positional: list[str] = []
+    args: list[str] = []
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        param = params.get(name)
+        if param is None:
+            known = ", ".join(sorted(p for p in params if p not in ("help",)))
+            raise ConfigError(f"{where}: unknown setting {key!r}; settings of this stage: {known}")
+        values = value if isinstance(value, list) else [value]
+        if isinstance(param, click.Argument):
+            positional.extend(str(v) for v in values)
+            continue
+        long_opts = [o for o in param.opts if o.startswith("--")] or param.opts
+        if param.is_flag and not param.count:
+            if value is True:
+                args.append(long_opts[0])
+            elif value is False and param.secondary_opts:
+                args.append(param.secondary_opts[0])
+            elif not isinstance(value, bool):
+                raise ConfigError(f"{where}: {key} must be true or false")
+            continue
+        for item in values:
+            args.extend([long_opts[0], str(item)])
+    return args + ["--", *positional] if positional else args
+
+
+def plan_stages(config: dict[str, Any], path: str) -> list[tuple[str, list[str]]]:
+    """The stages to run, each with its full argument list."""
+    run = config.get("run", {})
+    unknown = sorted(set(run) - RUN_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in [run]: {', '.join(unknown)}")
+    output = run.get("output")
+    if not output:
+        raise ConfigError(
+            f'{path}: [run] needs output = "FOLDER" (stage outputs go to FOLDER/<stage>)'
+        )
+    stages = run.get("stages") or [s for s in PIPELINE_ORDER if s in config]
+    bad = [s for s in stages if s not in PIPELINE_ORDER]
+    if bad or not stages:
+        raise ConfigError(
+            f"{path}: stages must be among {', '.join(PIPELINE_ORDER)} (got {bad or 'none'})"
+        )
+    planned = []
+    previous = None
+    for stage in stages:
+        table = dict(config.get(stage, {}))
+        command = stage_command(stage)
+        names = {p.name for p in command.params}
+        table.setdefault("output", os.path.join(output, stage))
+        input_param = next((p.name for p in command.params if isinstance(p, click.Argument)), None)
+        if previous and input_param and input_param not in table:
+            table[input_param] = [previous]
+        for key in EXECUTION_PARAMS:
+            if key in run and key in names:
+                table.setdefault(key, run[key])
+        planned.append((stage, table_to_args(command, table, f"{path} [{stage}]")))
+        previous = table["output"]
+    return planned
+
+
+@click.command()
+@click.argument("config_file", type=click.Path(exists=True, dir_okay=False))
+@options.execution
+@options.overwrite
+@options.dry_run
+@options.json_output
+@options.verbose
+@options.quiet
+def command(
+    config_file, executor, workers, scheduler, dashboard_address, overwrite, dry_run, as_json
+):
+    """Run the pipeline stages described in CONFIG_FILE, in order.
+
+    \b
+    [run]
+    output = "out/pipeline"     # each stage writes out/pipeline/<stage>
+    workers = 2
+    [extract]
+    inputs = ["warcs/"]
+    [filter]
+    preset = "fineweb"
+    [dedup]
+    [mix]
+    preset = "gpt3"
+
+    Each stage table takes the options of that stage's command (by long name, with
+    underscores or dashes). Flags given here override [run] for every stage.
+    """
+    config = options.load_toml(config_file)
+    run = config.setdefault("run", {})
+    for key, value in (("executor", executor), ("workers", workers), ("scheduler", scheduler)):
+        if value is not None and (key != "executor" or value != "dask"):
+            run[key] = value
+    run.setdefault("dashboard_address", dashboard_address)
+    plan = plan_stages(config, config_file)
+    if overwrite:
+        plan = [(stage, ["--overwrite", *args]) for stage, args in plan]
+    if dry_run:
+        options.print_dry_run({"stages": [{"stage": s, "args": a} for s, a in plan]})
+        return
+
+    from corpuskit.progress import log
+
+    results = []
+    with shared_scheduler(run) as address:
+        for stage, args in plan:
+            if (
+                address
+                and "--scheduler" not in args
+                and "scheduler" in {p.name for p in stage_command(stage).params}
+            ):
+                args = ["--scheduler", address, *args]
+            log(f"== corpuskit {stage} {' '.join(args)}")
+            code, summary = invoke_stage(stage, args, as_json)
+            results.append({"stage": stage, "args": args, "exit_code": code, "summary": summary})
+            if code:
+                break
+    summary = {
+        "config": config_file,
+        "stages": results,
+        "exit_code": max(r["exit_code"] for r in results),
+    }
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        click.echo(f"run: {len(results)} of {len(plan)} stages ran; output in {run['output']}")
+    if summary["exit_code"]:
+        raise SystemExit(summary["exit_code"])
+
+
+def invoke_stage(stage: str, args: list[str], as_json: bool) -> tuple[int, Any]:
+    """Run one stage command in this process: its exit code, and its JSON summary with --json.
+
+    With ``--json`` the stage's own JSON summary is captured, so stdout carries one document.
+    """
+    import contextlib
+    import io
+
+    command = stage_command(stage)
+    captured = io.StringIO()
+    if as_json and "as_json" in {p.name for p in command.params}:
+        args = ["--json", *args]
+        redirect = contextlib.redirect_stdout(captured)
+    else:
+        redirect = contextlib.nullcontext()
+    code = 0
+    with redirect:
+        try:
+            command.main(args=args, prog_name=f"corpuskit {stage}", standalone_mode=False)
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+    text = captured.getvalue()
+    try:
+        return code, json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return code, text
+
+
+class shared_scheduler:
+    """Start one LocalCluster for all stages (unless a scheduler is given or Dask is off)."""
+
+    def __init__(self, run: dict[str, Any]):
+        self.run = run
+        self._context = None
+
+    def __enter__(self) -> str | None:
+        if self.run.get("scheduler"):
+            return self.run["scheduler"]
+        if self.run.get("executor", "dask") != "dask":
+            return None
+        from corpuskit.cluster import dask_client
+
+        self._context = dask_client(
+            None, self.run.get("workers"), self.run.get("dashboard_address", ":8787")
+        )
+        client = self._context.__enter__()
+        return client.scheduler.address
+
+    def __exit__(self, *exc_info):
+        if self._context is not None:
+            return self._context.__exit__(*exc_info)
+        return False

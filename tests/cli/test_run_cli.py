@@ -1,0 +1,68 @@
+"""`corpuskit run`: the plan built from one config file, and its errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["run", *args])
+
+
+def write(tmp_path, text):
+    path = tmp_path / "pipeline.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_dry_run_chains_each_stage_on_the_previous_output(tmp_path):
+    config = write(
+        tmp_path,
+        '[run]\noutput = "OUT"\nworkers = 3\n[extract]\ninputs = ["warcs"]\n'
+        '[filter]\npreset = "fineweb"\nkeep_rejected = true\n[dedup]\nurl = true\n',
+    )
+    result = invoke(config, "--dry-run")
+    assert result.exit_code == 0, result.output
+    stages = json.loads(result.stdout)["stages"]
+    assert [s["stage"] for s in stages] == ["extract", "filter", "dedup"]
+    extract, filter_, dedup = (s["args"] for s in stages)
+    assert extract[-2:] == ["--", "warcs"] and "--workers" in extract
+    assert filter_[-2:] == ["--", "OUT/extract"]
+    assert "--keep-rejected" in filter_ and filter_[filter_.index("--preset") + 1] == "fineweb"
+    assert dedup[-2:] == ["--", "OUT/filter"] and "--url" in dedup
+
+
+def test_flags_on_the_command_line_win_over_the_run_table(tmp_path):
+    config = write(tmp_path, '[run]\noutput = "OUT"\nworkers = 3\n[extract]\ninputs = ["w"]\n')
+    result = invoke(config, "--dry-run", "--workers", "1", "--executor", "local")
+    args = json.loads(result.stdout)["stages"][0]["args"]
+    assert args[args.index("--workers") + 1] == "1"
+    assert args[args.index("--executor") + 1] == "local"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[extract]\ninputs = ['w']\n", '[run] needs output = "FOLDER"'),
+        ("[run]\noutput = 'o'\ncolour = 1\n[extract]\n", "unknown key(s) in [run]: colour"),
+        ("[run]\noutput = 'o'\nstages = ['bake']\n", "stages must be among"),
+        ("[run]\noutput = 'o'\n[extract]\ninputs = ['w']\nspeed = 3\n", "unknown setting 'speed'"),
+        ("[run]\noutput = 'o'\n[filter]\nannotate = 'yes'\n", "annotate must be true or false"),
+        ("[run\n", "is not valid TOML"),
+    ],
+)
+def test_bad_configs_exit_2_with_the_fix(tmp_path, text, message):
+    result = invoke(write(tmp_path, text), "--dry-run")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_a_missing_config_file_is_a_usage_error(tmp_path):
+    result = invoke(str(tmp_path / "nope.toml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
