@@ -40,7 +40,7 @@ def planted_corpus(
     planted: list[tuple[str, str, float]] = []
     for p in range(pairs):
         base = random_text(rng, vocabulary, words)
-        copy = mutate(rng, vocabulary, base, rng.randint(1, 22))
+        copy = mutate(rng, vocabulary, base, rng.randint(1, 16))
         a = Document(
             f"pair{p:04d}a",
             base,
