@@ -42,8 +42,8 @@ test: install-test models
 	$(PY) -m pytest
 
 lint: install-test
-	$(VENV)/bin/ruff check corpuskit filters cli tests benchmarks sample_warcs
-	$(VENV)/bin/ruff format --check corpuskit filters cli tests benchmarks sample_warcs
+	$(VENV)/bin/ruff check corpuskit filters cli tests benchmarks sample_warcs sample_sources
+	$(VENV)/bin/ruff format --check corpuskit filters cli tests benchmarks sample_warcs sample_sources
 
 bench: install
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
