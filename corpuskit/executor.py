@@ -13,9 +13,10 @@ import dataclasses
 import functools
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as futures_completed
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from corpuskit.dataset import DatasetFolder, ShardOutput
 from corpuskit.errors import ConfigError

@@ -11,8 +11,8 @@ import glob
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from corpuskit.dataset import DatasetFolder
 from corpuskit.document import Document, content_id

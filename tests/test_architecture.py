@@ -15,7 +15,17 @@ from click.testing import CliRunner
 from cli.main import cli, command_names
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("trafilatura", "fasttext", "dask", "distributed", "datasketch", "pyarrow", "numpy", "warcio", "pandas")
+HEAVY = (
+    "trafilatura",
+    "fasttext",
+    "dask",
+    "distributed",
+    "datasketch",
+    "pyarrow",
+    "numpy",
+    "warcio",
+    "pandas",
+)
 
 
 def imported_top_levels(package: str) -> dict[str, set[str]]:
@@ -58,7 +68,9 @@ def all_commands():
 
 
 def test_every_module_is_a_command():
-    assert {"extract", "filter", "dedup", "mix", "crawl", "card", "run", "stats"} <= set(command_names())
+    assert {"extract", "filter", "dedup", "mix", "crawl", "card", "run", "stats"} <= set(
+        command_names()
+    )
 
 
 @pytest.mark.parametrize("path", [p for p, _ in all_commands()], ids=" ".join)
@@ -78,12 +90,18 @@ def test_help_imports_no_heavy_library():
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
         f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
 
 
 def test_python_dash_m_runs_the_cli():
     done = subprocess.run(
-        [sys.executable, "-m", "corpuskit", "--version"], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-m", "corpuskit", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     assert "corpuskit" in done.stdout

@@ -30,9 +30,17 @@ class DaskProcesses:
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.workers: list[subprocess.Popen] = []
-        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "PYTHONWARNINGS": "ignore"}
+        env = {
+            **os.environ,
+            "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+            "PYTHONWARNINGS": "ignore",
+        }
         self.env = env
-        self.procs.append(self._spawn("scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"))
+        self.procs.append(
+            self._spawn(
+                "scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"
+            )
+        )
         for _ in range(workers):
             self.add_worker()
         self.wait_for_workers(workers)
@@ -40,12 +48,18 @@ class DaskProcesses:
     def _spawn(self, *args: str) -> subprocess.Popen:
         log = open(self.tmp / f"dask-{args[0]}-{len(self.procs)}.log", "wb")
         return subprocess.Popen(
-            [str(BIN / "dask"), *args], stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.tmp,
+            [str(BIN / "dask"), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=self.tmp,
             start_new_session=True,
         )
 
     def add_worker(self) -> subprocess.Popen:
-        proc = self._spawn("worker", self.address, "--nthreads", "1", "--no-dashboard", "--nworkers", "1")
+        proc = self._spawn(
+            "worker", self.address, "--nthreads", "1", "--no-dashboard", "--nworkers", "1"
+        )
         self.procs.append(proc)
         self.workers.append(proc)
         return proc
