@@ -79,27 +79,6 @@ class ReduceConfig:
         return data
 
 
-def clusters_schema():
-    """Schema of ``OUT/clusters/*.parquet`` (one row per member of a duplicate group)."""
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("id", pa.string()),
-            ("cluster", pa.string()),  # "<method>:<16 hex digits>"
-            ("cluster_size", pa.int64()),
-            ("kept", pa.bool_()),
-            ("kept_id", pa.string()),
-            ("method", pa.string()),  # url | exact | minhash
-            ("input", pa.string()),
-            ("source", pa.string()),
-            ("shard", pa.string()),
-            ("node", pa.int64()),
-            ("is_index", pa.bool_()),
-        ]
-    )
-
-
 def _mark_groups(frame, key: str, rule: str, method: str):
     import pandas as pd
 
@@ -297,14 +276,14 @@ class Reducer:
                 joined.map_partitions(_verify_edges, cfg.threshold, meta=edges._meta)
             )
         candidates, verified, _ = self.compute_many(
-            candidates, edges.shape[0], self.writer(edges, root / work.EDGES, _edge_schema())
+            candidates, edges.shape[0], self.writer(edges, root / work.EDGES, work.edge_schema())
         )
         self.counters["candidates"] = int(candidates)
         self.counters["verified_pairs"] = int(verified)
         log("dedup: reduce: connected components")
         labels, rounds = connected_components(edges, parts, self.persist, self.compute)
         self.counters["component_rounds"] = rounds
-        labels_written = self.writer(labels, root / work.COMPONENTS, _label_schema())
+        labels_written = self.writer(labels, root / work.COMPONENTS, work.label_schema())
         members = labels.merge(
             self._alive(docs, gone)[MEMBER_COLUMNS], on="node", npartitions=parts
         )
@@ -325,11 +304,11 @@ class Reducer:
         per_method, counts, _, _ = self.compute_many(
             kept.groupby("method").size(),
             removed.groupby(["input", "method"]).size(),
-            self.writer(rows, Path(cfg.clusters), clusters_schema()),
+            self.writer(rows, Path(cfg.clusters), work.clusters_schema()),
             self.writer(
                 removed[["node", "id", "shard", "input", "method", "cluster"]],
                 Path(cfg.work) / work.REMOVED,
-                _removed_schema(),
+                work.removed_schema(),
             ),
         )
         self.counters["clusters"] = {m: int(n) for m, n in sorted(per_method.items())}
@@ -353,42 +332,9 @@ class Reducer:
         )
         drops = self.persist(drops)
         count, _ = self.compute_many(
-            drops.shape[0], self.writer(drops, root / work.LINE_DROPS, _drops_schema())
+            drops.shape[0], self.writer(drops, root / work.LINE_DROPS, work.drops_schema())
         )
         self.counters["units_dropped"] = int(count)
-
-
-def _edge_schema():
-    import pyarrow as pa
-
-    return pa.schema([("u", pa.int64()), ("v", pa.int64())])
-
-
-def _label_schema():
-    import pyarrow as pa
-
-    return pa.schema([("node", pa.int64()), ("label", pa.int64())])
-
-
-def _removed_schema():
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("node", pa.int64()),
-            ("id", pa.string()),
-            ("shard", pa.string()),
-            ("input", pa.string()),
-            ("method", pa.string()),
-            ("cluster", pa.string()),
-        ]
-    )
-
-
-def _drops_schema():
-    import pyarrow as pa
-
-    return pa.schema([("shard", pa.string()), ("node", pa.int64()), ("pos", pa.int32())])
 
 
 def run_reduce(config: ReduceConfig, scheduler: str | None, overwrite: bool) -> dict[str, Any]:

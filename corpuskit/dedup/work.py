@@ -32,6 +32,7 @@ CLUSTERS = "clusters"
 
 
 def band_column(band: int) -> str:
+    """Name of the signature-file column holding one band's key."""
     return f"band_{band:03d}"
 
 
@@ -75,6 +76,64 @@ def lines_schema():
     )
 
 
+def clusters_schema():
+    """Schema of ``OUT/clusters/*.parquet`` (one row per member of a duplicate group)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("cluster", pa.string()),  # "<method>:<16 hex digits>"
+            ("cluster_size", pa.int64()),
+            ("kept", pa.bool_()),
+            ("kept_id", pa.string()),
+            ("method", pa.string()),  # url | exact | minhash
+            ("input", pa.string()),
+            ("source", pa.string()),
+            ("shard", pa.string()),
+            ("node", pa.int64()),
+            ("is_index", pa.bool_()),
+        ]
+    )
+
+
+def edge_schema():
+    """``_work/edges/``: candidate (or verified) star edges, ``u > v``."""
+    import pyarrow as pa
+
+    return pa.schema([("u", pa.int64()), ("v", pa.int64())])
+
+
+def label_schema():
+    """``_work/components/``: the component label (smallest node) of every node with an edge."""
+    import pyarrow as pa
+
+    return pa.schema([("node", pa.int64()), ("label", pa.int64())])
+
+
+def removed_schema():
+    """``_work/removed/``: documents the apply phase drops, with the method that removed them."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("node", pa.int64()),
+            ("id", pa.string()),
+            ("shard", pa.string()),
+            ("input", pa.string()),
+            ("method", pa.string()),
+            ("cluster", pa.string()),
+        ]
+    )
+
+
+def drops_schema():
+    """``_work/line_drops/``: lines (c4-code) or spans (c4-paper) to remove from a page."""
+    import pyarrow as pa
+
+    return pa.schema([("shard", pa.string()), ("node", pa.int64()), ("pos", pa.int32())])
+
+
 def node_of(input_name: str, doc_id: str) -> int:
     """The 64-bit graph node of a document: its input name and id hashed together."""
     return key64(f"{input_name}\x00{doc_id}")
@@ -106,5 +165,6 @@ def write_table(table, path: Path) -> None:
 
 
 def read_reduce_marker(work: Path) -> dict | None:
+    """The settings and counters of a finished reduce phase, or None."""
     path = work / REDUCE_MARKER
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
