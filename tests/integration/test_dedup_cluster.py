@@ -58,7 +58,12 @@ def corpus(tmp_path_factory):
         LocalExecutor(1),
     )
     assert not report.failed
-    return root, outcome(root / "local")
+    expected = outcome(root / "local")
+    cluster_of = {doc_id: cluster for doc_id, cluster, _ in expected[1]}
+    high = [cluster_of.get(a, a) == cluster_of.get(b, b) for a, b, j in pairs if j >= 0.77]
+    low = [cluster_of.get(a, a) == cluster_of.get(b, b) for a, b, j in pairs if j <= 0.62]
+    assert sum(high) / len(high) >= 0.95 and sum(low) / len(low) <= 0.02  # the ground truth
+    return root, expected
 
 
 def test_local_cluster_gives_the_local_executor_output(corpus):
