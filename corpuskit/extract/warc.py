@@ -173,9 +173,11 @@ def plan_shards(files: list[str], shard_size: int = DEFAULT_SHARD_SIZE) -> list[
     with the same name in different folders get different ids.
     """
     shards = []
-    for path in files:
+    for given in files:
+        # Absolute, so that Dask workers started in another directory find the file too.
+        path = _canonical(given)
         size = file_size(path)
-        digest = hashlib.sha1(_canonical(path).encode("utf-8")).hexdigest()[:8]
+        digest = hashlib.sha1(path.encode("utf-8")).hexdigest()[:8]
         base = f"{_shard_stem(path)}-{digest}"
         splittable = size is not None and not path.lower().endswith((".arc", ".arc.gz"))
         parts = max(1, -(-size // shard_size)) if splittable and size else 1

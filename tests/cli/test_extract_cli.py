@@ -255,15 +255,16 @@ def test_dask_local_cluster_gives_the_same_output_as_local(crawl, tmp_path):
 
 
 @pytest.mark.slow
-def test_existing_scheduler_gives_the_same_output_as_local(crawl, tmp_path):
+def test_existing_scheduler_gives_the_same_output_as_local(crawl, tmp_path, monkeypatch):
     from tests.integration.conftest import DaskProcesses
 
     local, remote = tmp_path / "local", tmp_path / "remote"
     assert run(str(crawl), "-o", str(local), "--executor", "local", "--workers", "1").exit_code == 0
     (tmp_path / "dask").mkdir()
-    cluster = DaskProcesses(tmp_path / "dask", workers=1)
+    cluster = DaskProcesses(tmp_path / "dask", workers=1)  # its worker runs in tmp/dask
+    monkeypatch.chdir(tmp_path)  # relative paths must still reach the worker
     try:
-        result = run(str(crawl), "-o", str(remote), "--scheduler", cluster.address, "--json")
+        result = run("warcs", "-o", "remote", "--scheduler", cluster.address, "--json")
     finally:
         cluster.close()
     assert result.exit_code == 0, result.output
