@@ -16,7 +16,7 @@ from corpuskit.errors import ShardError
 from corpuskit.extract.deadline import ExtractionTimeout, time_limit
 from corpuskit.extract.decode import Undecodable, decode_body
 from corpuskit.extract.html import ExtractorOptions, make_extractor
-from corpuskit.extract.warc import RecordReader, crawl_name
+from corpuskit.extract.warc import READ_ERRORS, RecordReader, crawl_name
 from corpuskit.registry import Step, register_step
 
 SKIP_REASONS = (
@@ -26,6 +26,7 @@ SKIP_REASONS = (
     "non_html",  # a content type that is neither HTML nor (for resource/conversion) text
     "empty",  # no payload bytes
     "too_large",  # payload larger than --max-page-bytes
+    "damaged",  # the payload cannot be read (bad gzip/chunked HTTP encoding)
     "undecodable",  # no declared or detected charset decodes the body cleanly
     "timeout",  # extraction took longer than --timeout
     "extraction_error",  # the extractor raised on this page
@@ -84,7 +85,10 @@ class ExtractStep(Step):
         reader = RecordReader(shard.path, shard.start, shard.end)
         for offset, record in reader:
             counters["records"] += 1
-            doc, reason = self._document(record, offset, shard.path, source, counters)
+            try:
+                doc, reason = self._document(record, offset, shard.path, source, counters)
+            except READ_ERRORS:
+                doc, reason = None, "damaged"  # if the record itself is cut, complete() says so
             if not reader.complete(record):
                 counters["records"] -= 1  # counted as a read error instead
                 break  # the file ends inside this record: never emit half a page

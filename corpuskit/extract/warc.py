@@ -17,6 +17,7 @@ its single-shard result. ARC files and remote files without a known size are not
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -32,6 +33,9 @@ WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wet", ".wet.gz")
 DEFAULT_SHARD_SIZE = 128 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b\x08"
 SCAN_CHUNK = 1 << 20
+# A first gzip member longer than this is taken for a file gzipped as one stream (Common
+# Crawl truncates payloads at 1 MiB, so a single record is far smaller).
+PROBE = 16 * 1024 * 1024
 _CRAWL_NAME = re.compile(r"CC-MAIN-\d{4}-\d{2}")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*((?:[kmgt]i?)?b?)\s*$", re.IGNORECASE)
 
@@ -179,7 +183,12 @@ def plan_shards(files: list[str], shard_size: int = DEFAULT_SHARD_SIZE) -> list[
         size = file_size(path)
         digest = hashlib.sha1(path.encode("utf-8")).hexdigest()[:8]
         base = f"{_shard_stem(path)}-{digest}"
-        splittable = size is not None and not path.lower().endswith((".arc", ".arc.gz"))
+        splittable = (
+            size is not None
+            and size > shard_size
+            and not path.lower().endswith((".arc", ".arc.gz"))
+            and _one_member_per_record(path, shard_size)
+        )
         parts = max(1, -(-size // shard_size)) if splittable and size else 1
         if parts == 1:
             shards.append(Shard(id=base, path=path))
@@ -199,7 +208,40 @@ def plan_shards(files: list[str], shard_size: int = DEFAULT_SHARD_SIZE) -> list[
     return shards
 
 
+# What reading a damaged record raises (gzip cut short, bad deflate data, I/O errors).
+READ_ERRORS = (EOFError, OSError, zlib.error)
+
 # -- record boundaries ----------------------------------------------------------------------
+
+
+def _one_member_per_record(path: str, limit: int) -> bool:
+    """False for a .gz file compressed as one stream (its records have no byte boundaries).
+
+    The first gzip member must end within ``limit`` bytes and be followed by another WARC
+    member; uncompressed files are always splittable.
+    """
+    with open_binary(path) as fh:
+        if not _is_gzip_file(fh):
+            return True
+        fh.seek(0)
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        consumed = 0
+        while not inflater.eof and consumed < limit:
+            chunk = fh.read(min(SCAN_CHUNK, limit - consumed))
+            if not chunk:
+                return False
+            consumed += len(chunk)
+            try:
+                inflater.decompress(chunk, 1 << 20)
+                while inflater.unconsumed_tail and not inflater.eof:
+                    inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+            except zlib.error:
+                return False
+        if not inflater.eof:
+            return False
+        following = inflater.unused_data + fh.read(4096)
+        # Nothing after the first member: the whole file is one gzip stream.
+        return bool(following) and _is_gzip_record(following)
 
 
 def _is_gzip_record(window: bytes) -> bool:
@@ -269,6 +311,40 @@ def _is_gzip_file(fh) -> bool:
     return magic == GZIP_MAGIC[:2]
 
 
+class _TolerantGzip:
+    """A one-stream gzip reader that ends quietly where the file is cut (``error`` says so).
+
+    ``gzip.GzipFile`` raises EOFError on a cut stream, even for the bytes before the cut
+    when they arrive in the same read; this returns them, then end-of-file.
+    """
+
+    def __init__(self, fh):
+        self._gzip = gzip.GzipFile(fileobj=fh)
+        self.error: Exception | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self.error is not None:
+            return b""
+        try:
+            # read1: one decompression step, so bytes before the cut are returned first.
+            return self._gzip.read1(size)
+        except READ_ERRORS as exc:
+            self.error = exc
+            return b""
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.error is not None:
+            return b""
+        try:
+            return self._gzip.readline(size)
+        except READ_ERRORS as exc:
+            self.error = exc
+            return b""
+
+    def tell(self) -> int:
+        return self._gzip.tell()
+
+
 class RecordReader:
     """Iterate ``(offset, record)`` for records starting in ``[start, end)`` of one file.
 
@@ -292,14 +368,19 @@ class RecordReader:
         if self._checked and self._checked[0] == id(record):
             return self._checked[1]
         raw = record.raw_stream
-        while raw.read(1 << 16):
-            pass
-        missing = getattr(raw, "limit", 0)
-        ok = missing <= 0
+        try:
+            while raw.read(1 << 16):
+                pass
+            missing = getattr(raw, "limit", 0)
+        except READ_ERRORS as exc:
+            missing, detail = -1, str(exc)
+        else:
+            detail = f"{missing} bytes missing"
+        ok = missing == 0
         if not ok:
             self.errors.append(
                 f"{self.path}: truncated record after {self.records - 1} complete records "
-                f"({missing} bytes missing)"
+                f"({detail})"
             )
         self._checked = (id(record), ok)
         return ok
@@ -319,9 +400,14 @@ class RecordReader:
             if boundary is None or (self.end is not None and boundary >= self.end):
                 return
             fh.seek(boundary)
+            stream = fh
+            if compressed and self.start == 0 and not _one_member_per_record(self.path, PROBE):
+                # warcio refuses a WARC gzipped as one stream; read it decompressed (offsets
+                # are then positions in the uncompressed stream). Such files are never split.
+                stream = _TolerantGzip(fh)
             is_arc = self.path.lower().endswith((".arc", ".arc.gz"))
             try:
-                iterator = ArchiveIterator(fh, arc2warc=is_arc)
+                iterator = ArchiveIterator(stream, arc2warc=is_arc)
                 for record in iterator:
                     # Where this record starts (warcio counts from fh.tell(), so absolute);
                     # get_record_offset() would read the record to its end first.
@@ -339,11 +425,16 @@ class RecordReader:
                 else:
                     # warcio ends quietly on a record cut inside its headers: the bytes it
                     # left unread are the damage.
-                    fh.seek(0, os.SEEK_END)
-                    if iterator.offset < fh.tell():
+                    end = stream.tell() + len(stream.read())
+                    if getattr(stream, "error", None) and not self.errors:
+                        self.errors.append(
+                            f"{self.path}: gzip stream cut after {self.records} records "
+                            f"({stream.error})"
+                        )
+                    elif iterator.offset < end:
                         self.errors.append(
                             f"{self.path}: damaged or truncated after {self.records} records "
-                            f"({fh.tell() - iterator.offset} bytes at offset {iterator.offset} "
+                            f"({end - iterator.offset} bytes at offset {iterator.offset} "
                             "could not be read)"
                         )
             except Exception as exc:  # warcio, zlib and EOF errors all mean "damaged here"

@@ -230,3 +230,33 @@ def test_a_missing_content_type_is_sniffed(tmp_path):
     assert [d.url for d in docs] == ["https://a.example/page"]
     assert docs[0].metadata["content_type"] is None
     assert counters["skipped"]["non_html"] == 1
+
+
+def test_a_cut_single_stream_gzip_keeps_what_came_before(tmp_path):
+    import gzip
+
+    records = [
+        response(f"https://a.example/{i}", article_html(f"P{i}", english_paragraphs(i)))
+        for i in range(5)
+    ]
+    plain = write_warc(tmp_path / "p.warc", records)
+    data = gzip.compress(plain.read_bytes(), mtime=0)
+    cut = tmp_path / "stream.warc.gz"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    counters, docs = run_step(cut)
+    assert 0 < len(docs) < 5 and counters["read_errors"] == 1
+    assert counters["documents"] == len(docs)
+
+
+def test_a_broken_http_content_encoding_is_a_counted_skip(tmp_path):
+    records = [
+        response(
+            "https://a.example/gz",
+            b"\x1f\x8b\x08\x00garbage that is not deflate data",
+            headers=[("Content-Encoding", "gzip")],
+        ),
+        response("https://a.example/ok", article_html("OK", english_paragraphs(2))),
+    ]
+    counters, docs = run_step(write_warc(tmp_path / "enc.warc.gz", records))
+    assert [d.url for d in docs] == ["https://a.example/ok"]
+    assert counters["skipped"]["damaged"] + counters["skipped"]["undecodable"] == 1

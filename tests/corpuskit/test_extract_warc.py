@@ -198,3 +198,14 @@ def test_crawl_name_from_path():
 def test_unknown_url_protocol_is_an_input_error():
     with pytest.raises(InputError, match="cannot use URL nosuchproto://x"):
         expand_warc_inputs(["nosuchproto://x/a.warc.gz"])
+
+
+def test_a_gzip_file_compressed_as_one_stream_is_not_split(tmp_path):
+    plain = write_warc(tmp_path / "p.warc", crawl_records(10))
+    whole = tmp_path / "whole-stream.warc.gz"
+    whole.write_bytes(gzip.compress(plain.read_bytes(), mtime=0))
+    assert os.path.getsize(whole) > 2000
+    plan = plan_shards([str(whole)], 1000)
+    assert len(plan) == 1 and plan[0].end is None
+    found, reader = read_all(whole)
+    assert len(found) == len(read_all(plain)[0]) and not reader.errors
