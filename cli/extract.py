@@ -111,8 +111,8 @@ def command(
 
     from corpuskit.executor import StageSpec, make_executor
     from corpuskit.extract.html import ExtractorOptions, check_extractor
+    from corpuskit.extract.shards import expand_warc_inputs, parse_size, plan_shards
     from corpuskit.extract.step import ExtractStep
-    from corpuskit.extract.warc import expand_warc_inputs, parse_size, plan_shards
     from corpuskit.stage import params_to_json, run_stage
 
     shard_bytes = _size_option(parse_size, shard_size, "--shard-size")

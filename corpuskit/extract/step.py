@@ -16,7 +16,8 @@ from corpuskit.errors import ShardError
 from corpuskit.extract.deadline import ExtractionTimeout, time_limit
 from corpuskit.extract.decode import Undecodable, decode_body
 from corpuskit.extract.html import ExtractorOptions, make_extractor
-from corpuskit.extract.warc import READ_ERRORS, RecordReader, crawl_name
+from corpuskit.extract.shards import crawl_name
+from corpuskit.extract.warc import READ_ERRORS, RecordReader
 from corpuskit.registry import Step, register_step
 
 SKIP_REASONS = (

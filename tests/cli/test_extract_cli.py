@@ -140,7 +140,7 @@ def test_error_unreadable_file(crawl, tmp_path, monkeypatch):
     if os.geteuid() == 0:  # root reads anything: make open() fail as EACCES would
         import builtins
 
-        from corpuskit.extract import warc
+        from corpuskit.extract import shards
 
         real_open = builtins.open
 
@@ -149,7 +149,7 @@ def test_error_unreadable_file(crawl, tmp_path, monkeypatch):
                 raise PermissionError(13, "Permission denied", str(path))
             return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(warc, "open", deny, raising=False)
+        monkeypatch.setattr(shards, "open", deny, raising=False)
     else:
         target.chmod(0)
     result = run(str(target), "-o", str(tmp_path / "out"))

@@ -8,14 +8,8 @@ import os
 import pytest
 
 from corpuskit.errors import ConfigError, InputError
-from corpuskit.extract.warc import (
-    RecordReader,
-    crawl_name,
-    expand_warc_inputs,
-    find_record_start,
-    parse_size,
-    plan_shards,
-)
+from corpuskit.extract.shards import crawl_name, expand_warc_inputs, parse_size, plan_shards
+from corpuskit.extract.warc import RecordReader, find_record_start
 from tests.warcs import (
     article_html,
     conversion,
