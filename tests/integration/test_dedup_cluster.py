@@ -180,7 +180,8 @@ def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, d
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    stdout, _ = job.communicate(timeout=240)
+    stdout = job.stdout.read()  # stderr belongs to the watcher alone
+    job.wait(timeout=240)
     watcher.join(timeout=10)
     assert killed.is_set(), "".join(log_lines)
     assert job.returncode == 0, "".join(log_lines)
