@@ -36,7 +36,10 @@ def iter_records(path: str, input_name: str):
         from corpuskit.readers import open_binary
 
         with open_binary(path) as fh:
-            parquet = pq.ParquetFile(fh)
+            try:
+                parquet = pq.ParquetFile(fh)
+            except Exception as exc:  # pyarrow raises several unrelated types
+                raise InputError(f"{path}: unreadable Parquet file ({exc})") from exc
             names = parquet.schema_arrow.names
             if "text" not in names:
                 raise InputError(f"{path}: no 'text' column (columns: {', '.join(names)})")

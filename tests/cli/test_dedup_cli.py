@@ -134,3 +134,15 @@ def test_help_lists_the_options():
     assert result.exit_code == 0
     for option in ("--keep", "--priority", "--index", "--verify", "--lines", "--scheduler"):
         assert option in result.stdout
+
+
+def test_unreadable_shard_fails_the_map_phase_with_exit_1(tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(json.dumps({"id": "g", "text": "fine text here"}) + "\n")
+    (folder / "broken.parquet").write_bytes(b"not parquet at all")
+    result = invoke(folder, "-o", tmp_path / "o", "--executor", "local", "--workers", "1")
+    assert result.exit_code == 1
+    assert "failed shards: broken" in result.stderr
+    assert "broken.parquet: unreadable Parquet file" in result.stderr
+    assert not (tmp_path / "o" / "data").exists()  # no partial dedup output
