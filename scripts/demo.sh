@@ -12,5 +12,6 @@ echo
 "$corpuskit" card verify "$out_root"/mix
 echo
 echo "Dataset package: $(cd "$out_root/mix" && pwd)"
-echo "---- head of its dataset card ($out_root/mix/README.md) ----"
-head -n 40 "$out_root/mix/README.md"
+echo "---- head of its dataset card ($out_root/mix/README.md; YAML front matter skipped) ----"
+awk 'NR == 1 && /^---$/ { front = 1; next } front && /^---$/ { front = 0; next } !front' \
+    "$out_root/mix/README.md" | head -n 40
