@@ -66,3 +66,20 @@ def test_a_missing_config_file_is_a_usage_error(tmp_path):
     result = invoke(str(tmp_path / "nope.toml"))
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_failed_stage_stops_the_chain_with_its_exit_code(tmp_path):
+    warcs = tmp_path / "warcs"
+    warcs.mkdir()
+    (warcs / "broken.warc.gz").write_bytes(b"this is not a WARC file at all\n" * 10)
+    config = write(
+        tmp_path,
+        f'[run]\noutput = "{tmp_path / "out"}"\nexecutor = "local"\nworkers = 1\n'
+        f'[extract]\ninputs = ["{warcs}"]\n[filter]\npreset = "gopher"\n',
+    )
+    result = invoke(config, "--json")
+    assert result.exit_code == 1
+    stages = json.loads(result.stdout)["stages"]
+    assert [(s["stage"], s["exit_code"]) for s in stages] == [("extract", 1)]
+    assert stages[0]["summary"]["failed"][0]["shard"].startswith("broken")
+    assert not (tmp_path / "out" / "filter").exists()
