@@ -98,8 +98,14 @@ class LocalExecutor:
         self.workers = workers
 
     def map(
-        self, fn: Callable, calls: Iterable[tuple], on_result: Callable[[Any], None] | None = None
+        self,
+        fn: Callable,
+        calls: Iterable[tuple],
+        on_result: Callable[[Any], None] | None = None,
+        label: str | None = None,
+        on_error: Callable[[tuple, BaseException], Any] | None = None,
     ) -> list:
+        """Call ``fn(*args)`` for every tuple; ``on_error`` turns a lost call into a result."""
         calls = list(calls)
         if self.workers <= 1 or len(calls) <= 1:
             results = []
@@ -108,18 +114,28 @@ class LocalExecutor:
                 if on_result:
                     on_result(results[-1])
             return results
-        results = []
         import multiprocessing
 
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
-            futures = [pool.submit(fn, *args) for args in calls]
-            for future in futures_completed(futures):
-                result = future.result()
-                results.append(result)
-                if on_result:
-                    on_result(result)
-        return results
+            futures = {pool.submit(fn, *args): args for args in calls}
+            return _collect(futures_completed(futures), futures, on_result, on_error)
+
+
+def _collect(completed, args_of: dict, on_result, on_error) -> list:
+    """Results in completion order; a call whose worker died goes through ``on_error``."""
+    results = []
+    for future in completed:
+        try:
+            result = future.result()
+        except Exception as exc:  # a worker process died, or Dask gave up (KilledWorker)
+            if on_error is None:
+                raise
+            result = on_error(args_of[future], exc)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
 
 
 class DaskExecutor:
@@ -132,25 +148,28 @@ class DaskExecutor:
         self.retries = retries
 
     def map(
-        self, fn: Callable, calls: Iterable[tuple], on_result: Callable[[Any], None] | None = None
+        self,
+        fn: Callable,
+        calls: Iterable[tuple],
+        on_result: Callable[[Any], None] | None = None,
+        label: str | None = None,
+        on_error: Callable[[tuple, BaseException], Any] | None = None,
     ) -> list:
+        """Like :meth:`LocalExecutor.map`; ``label`` names the tasks on the dashboard."""
         from distributed import as_completed
 
-        calls = list(calls)
         token = f"{time.time_ns():x}"
-        futures = [
+        futures = {
             self.client.submit(
-                fn, *args, key=f"{fn.__name__}-{token}-{i}", pure=False, retries=self.retries
-            )
+                fn,
+                *args,
+                key=f"{label or fn.__name__}-{token}-{i}",
+                pure=False,
+                retries=self.retries,
+            ): args
             for i, args in enumerate(calls)
-        ]
-        results = []
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            if on_result:
-                on_result(result)
-        return results
+        }
+        return _collect(as_completed(futures), futures, on_result, on_error)
 
 
 @contextlib.contextmanager

@@ -106,6 +106,14 @@ def upstream_lineage(inputs: list[str]) -> list[dict[str, Any]]:
     return lineage
 
 
+def lost_shard(args: tuple, error: BaseException) -> ShardResult:
+    """The result of a shard whose worker died (after Dask's retries): failed, rerun resumes."""
+    _, shard = args
+    return ShardResult(
+        shard.id, False, {"shard": shard.id, "input": shard.path}, error=f"worker lost: {error!r}"
+    )
+
+
 def run_stage(
     spec: StageSpec,
     shards: list[Shard],
@@ -154,7 +162,14 @@ def run_stage(
         progress.update(1, docs=result.stats.get("rows", 0))
 
     if pending:
-        executor.map(run_shard, [(spec, shard) for shard in pending], on_result)
+        # The step name labels the tasks on the Dask dashboard (extract-..., dedup.apply-...).
+        executor.map(
+            run_shard,
+            [(spec, shard) for shard in pending],
+            on_result,
+            label=spec.step,
+            on_error=lost_shard,
+        )
     progress.close()
     failed.sort(key=lambda item: item["shard"])
 
