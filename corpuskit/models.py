@@ -17,7 +17,6 @@ SHA-256 of the file are checked before it enters the cache.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from corpuskit.checksum import file_sha256
 from corpuskit.errors import DependencyError, InputError
 from corpuskit.progress import log
 
@@ -116,14 +116,6 @@ def locate_model(name: str, explicit: str | None = None) -> Path:
         f"the {info.filename} model is not available: run `corpuskit models fetch {name}`, "
         f"set ${info.env_var}, or pass --lid-model PATH (looked in {path})"
     )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verify(info: ModelInfo, path: Path) -> None:

@@ -24,7 +24,6 @@ partial size instead of a Range header).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import http.client
 import os
 import re
@@ -32,6 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corpuskit.checksum import file_sha256
 from corpuskit.crawl.http import DEFAULT_USER_AGENT, TRANSPORT_ERRORS, open_url
 from corpuskit.crawl.ratelimit import RateLimiter
 from corpuskit.crawl.retry import RetryPolicy, is_retryable_status, parse_retry_after
@@ -180,15 +180,13 @@ def _reason(exc: BaseException) -> str:
 
 def _finish(part: Path, dest: Path) -> tuple[int, str]:
     """fsync, hash and rename the completed part file to its final name."""
-    sha = hashlib.sha256()
     with open(part, "rb") as fh:
         os.fsync(fh.fileno())
-        for block in iter(lambda: fh.read(CHUNK_BYTES), b""):
-            sha.update(block)
+    digest = file_sha256(part)
     size = part.stat().st_size
     os.replace(part, dest)
     validator_path(part).unlink(missing_ok=True)
-    return size, sha.hexdigest()
+    return size, digest
 
 
 def _attempt_http(url, part: Path, options: TransferOptions, state: _Attempt, on_bytes) -> None:

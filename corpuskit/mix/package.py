@@ -12,13 +12,13 @@ end, so a failed run (bad dump, unreadable book, empty source) leaves no partial
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
+from corpuskit.checksum import file_sha256
 from corpuskit.errors import ConfigError, InputError
 from corpuskit.mix.plan import SPLITS, Plan, index_source, length_histogram, make_plan
 from corpuskit.mix.recipe import Recipe, recipe_to_toml
@@ -249,14 +249,6 @@ def _finish_buckets(buckets, plan: Plan, tmp: Path) -> list[dict[str, Any]]:
             )
     shutil.rmtree(tmp / "_spill", ignore_errors=True)
     return shards
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _manifest(

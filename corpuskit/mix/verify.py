@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from corpuskit.checksum import file_sha256
 from corpuskit.mix.card import load_manifest
-from corpuskit.mix.package import file_sha256, package_schema
+from corpuskit.mix.package import package_schema
 
 _SHARD_NAME = re.compile(
     r"^data/(?P<split>[A-Za-z0-9_]+)-(?P<n>\d{5})-of-(?P<total>\d{5})\.parquet$"
