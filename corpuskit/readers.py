@@ -7,7 +7,6 @@ fsspec URLs.
 
 from __future__ import annotations
 
-import glob
 import gzip
 import io
 import json
@@ -17,6 +16,7 @@ from pathlib import Path
 from corpuskit.dataset import DatasetFolder
 from corpuskit.document import Document, content_id
 from corpuskit.errors import InputError
+from corpuskit.inputs import expand_inputs
 
 DOCUMENT_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".json.gz", ".ndjson")
 
@@ -30,42 +30,14 @@ def expand_document_inputs(inputs: list[str]) -> list[str]:
 
     A dataset folder contributes its completed ``data/`` shards only.
     """
-    files: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if "://" in item:
-            files.extend(_expand_remote(item))
-        elif path.is_dir():
-            folder = DatasetFolder(path)
-            if folder.is_dataset():
-                files.extend(str(p) for p in folder.data_files())
-            else:
-                files.extend(
-                    str(p)
-                    for p in sorted(path.rglob("*"))
-                    if p.is_file() and is_document_file(p.name)
-                )
-        elif any(ch in item for ch in "*?["):
-            # glob.glob, not Path().glob: the latter rejects absolute patterns like /data/*.jsonl
-            matches = sorted(p for p in glob.glob(item, recursive=True) if Path(p).is_file())
-            if not matches:
-                raise InputError(f"no file matches {item!r}: check the pattern or the folder")
-            files.extend(matches)
-        elif path.is_file():
-            files.append(str(path))
-        else:
-            raise InputError(f"input not found: {item}: give an existing file, folder or glob")
-    return files
+    return expand_inputs(inputs, _document_files_in, "file")
 
 
-def _expand_remote(url: str) -> list[str]:
-    import fsspec
-
-    fs, _, paths = fsspec.get_fs_token_paths(url)
-    if not paths:
-        raise InputError(f"no file matches {url!r}")
-    protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
-    return [p if "://" in p else f"{protocol}://{p}" for p in paths]
+def _document_files_in(folder: Path) -> list[str]:
+    dataset = DatasetFolder(folder)
+    if dataset.is_dataset():
+        return [str(p) for p in dataset.data_files()]
+    return [str(p) for p in sorted(folder.rglob("*")) if p.is_file() and is_document_file(p.name)]
 
 
 def open_binary(path: str):

@@ -13,9 +13,10 @@ import os
 import re
 from pathlib import Path
 
-from corpuskit.errors import ConfigError, DependencyError, InputError
+from corpuskit.errors import ConfigError, InputError
 from corpuskit.executor import Shard
 from corpuskit.extract.warc import one_member_per_record
+from corpuskit.inputs import expand_inputs, remote_fs
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wet", ".wet.gz")
 DEFAULT_SHARD_SIZE = 128 * 1024 * 1024
@@ -57,74 +58,24 @@ def crawl_name(path: str) -> str | None:
 
 
 def expand_warc_inputs(inputs: list[str]) -> list[str]:
-    """Files, folders (searched recursively), globs and fsspec URLs → sorted WARC paths."""
-    files: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if "://" in item:
-            files.extend(_expand_remote(item))
-        elif path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*") if p.is_file() and is_warc_file(p.name))
-            if not found:
-                raise InputError(
-                    f"no WARC file found in folder {item} (looked for {', '.join(WARC_SUFFIXES)} "
-                    "recursively): check the folder, or run `corpuskit crawl` first"
-                )
-            files.extend(found)
-        elif any(ch in item for ch in "*?["):
-            pattern = item
-            root = Path(pattern).anchor or "."
-            relative = (
-                str(Path(pattern).relative_to(root)) if Path(pattern).is_absolute() else pattern
-            )
-            found = sorted(str(p) for p in Path(root).glob(relative) if p.is_file())
-            if not found:
-                raise InputError(f"no file matches {item!r}: check the pattern")
-            files.extend(found)
-        elif path.is_file():
-            files.append(str(path))
-        elif path.exists():
-            raise InputError(f"input {item} is not a regular file or folder")
-        else:
-            raise InputError(f"input not found: {item}: give an existing WARC file, folder or glob")
-    seen: set[str] = set()
-    unique = []
-    for name in files:
-        if name not in seen:
-            seen.add(name)
-            unique.append(name)
-    return unique
+    """Files, folders (searched recursively), globs and fsspec URLs → WARC paths."""
+    return expand_inputs(inputs, _warc_files_in, "WARC file")
 
 
-def _remote_fs(url: str):
-    """``fsspec.get_fs_token_paths`` with errors that name the missing package."""
-    import fsspec
-
-    try:
-        return fsspec.get_fs_token_paths(url)
-    except ImportError as exc:
-        protocol = url.split("://", 1)[0]
-        raise DependencyError(
-            f"reading {protocol}:// URLs needs an fsspec backend ({exc}): e.g. "
-            "pip install aiohttp (http/https) or pip install s3fs (s3)"
-        ) from exc
-    except ValueError as exc:
-        raise InputError(f"cannot use URL {url}: {exc}") from exc
-
-
-def _expand_remote(url: str) -> list[str]:
-    fs, _, paths = _remote_fs(url)
-    protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
-    found = [p if "://" in p else f"{protocol}://{p}" for p in paths]
+def _warc_files_in(folder: Path) -> list[str]:
+    found = sorted(str(p) for p in folder.rglob("*") if p.is_file() and is_warc_file(p.name))
     if not found:
-        raise InputError(f"no file matches {url!r}: check the URL")
+        raise InputError(
+            f"no WARC file found in folder {folder} (looked for {', '.join(WARC_SUFFIXES)} "
+            "recursively): check the folder, or run `corpuskit crawl` first"
+        )
     return found
 
 
 def file_size(path: str) -> int | None:
     """Size in bytes, checking the file can be opened (None when a remote size is unknown)."""
     if "://" in path:
-        fs, _, (remote,) = _remote_fs(path)
+        fs, _, (remote,) = remote_fs(path)
         try:
             return fs.size(remote)
         except (OSError, NotImplementedError, ValueError):
