@@ -323,6 +323,10 @@ def command(
     options.finish(report, as_json)
 
 
+# Its --config file may hold one table per filter ([filter.<name>] or [<name>]).
+command.accepts_config_tables = True
+
+
 def _check_models_available(chain) -> None:
     """A missing model is a configuration error (exit 2), not one failed shard per input."""
     from corpuskit.models import locate_model

@@ -34,9 +34,11 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None):
     if not value:
         return value
     data = load_toml(value)
-    section = data.get(ctx.info_name, data)
+    # `corpuskit run` invokes a stage with info_name "corpuskit <stage>".
+    name = (ctx.info_name or "").split()[-1]
+    section = data.get(name, data)
     if not isinstance(section, dict):
-        raise click.BadParameter(f"[{ctx.info_name}] must be a table", ctx=ctx, param=param)
+        raise click.BadParameter(f"[{name}] must be a table", ctx=ctx, param=param)
     defaults = {
         key.replace("-", "_"): val for key, val in section.items() if not isinstance(val, dict)
     }
@@ -44,7 +46,14 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None):
     unknown = sorted(set(defaults) - known)
     if unknown:
         raise click.BadParameter(
-            f"{value}: unknown setting(s) {', '.join(unknown)} for `corpuskit {ctx.info_name}`",
+            f"{value}: unknown setting(s) {', '.join(unknown)} for `corpuskit {name}`",
+            ctx=ctx,
+            param=param,
+        )
+    tables = sorted(key for key, val in section.items() if isinstance(val, dict))
+    if tables and not getattr(ctx.command, "accepts_config_tables", False):
+        raise click.BadParameter(
+            f"{value}: sub-tables {', '.join(tables)} are not settings of `corpuskit {name}`",
             ctx=ctx,
             param=param,
         )

@@ -86,6 +86,17 @@ def plan_stages(config: dict[str, Any], path: str) -> list[tuple[str, list[str]]
         for key in EXECUTION_PARAMS:
             if key in run and key in names:
                 table.setdefault(key, run[key])
+        # Sub-tables (e.g. one table per filter under [filter]) are read by the stage itself
+        # from this same file through its --config; the rest becomes command-line flags.
+        subtables = [key for key, value in table.items() if isinstance(value, dict)]
+        for key in subtables:
+            del table[key]
+        if subtables and getattr(command, "accepts_config_tables", False):
+            table["config"] = path
+        elif subtables:
+            raise ConfigError(
+                f"{path} [{stage}]: sub-tables {subtables} are not settings of this stage"
+            )
         planned.append((stage, table_to_args(command, table, f"{path} [{stage}]")))
         previous = table["output"]
     return planned

@@ -83,3 +83,35 @@ def test_a_failed_stage_stops_the_chain_with_its_exit_code(tmp_path):
     assert [(s["stage"], s["exit_code"]) for s in stages] == [("extract", 1)]
     assert stages[0]["summary"]["failed"][0]["shard"].startswith("broken")
     assert not (tmp_path / "out" / "filter").exists()
+
+
+def test_per_filter_tables_reach_the_filter_stage(tmp_path):
+    """[filter.<name>] tables configure that filter, as in `corpuskit filter --config`."""
+    docs = tmp_path / "docs.jsonl"
+    words = " ".join(["the river ran past the old mill and the town"] * 6)
+    docs.write_text(
+        "\n".join(json.dumps({"id": f"d{i}", "text": f"{words}. " * (i + 1)}) for i in range(3)),
+        encoding="utf-8",
+    )
+    config = write(
+        tmp_path,
+        f'[run]\noutput = "{tmp_path / "out"}"\nexecutor = "local"\nworkers = 1\n'
+        f'stages = ["filter"]\n[filter]\ninputs = ["{docs}"]\nfilter = ["gopher_quality"]\n'
+        "[filter.gopher_quality]\nmax_words = 100\n",
+    )
+    planned = json.loads(invoke(config, "--dry-run").stdout)["stages"][0]["args"]
+    assert planned[planned.index("--config") + 1] == config
+    result = invoke(config, "--json")
+    assert result.exit_code == 0, result.output
+    counters = json.loads(result.stdout)["stages"][0]["summary"]["counters"]
+    assert counters["filters"]["gopher_quality"]["dropped"]["too_many_words"] == 2
+    assert counters["filters"]["gopher_quality"]["kept"] == 1
+
+
+def test_sub_tables_of_a_stage_without_config_tables_are_refused(tmp_path):
+    config = write(
+        tmp_path, '[run]\noutput = "o"\n[extract]\ninputs = ["w"]\n[extract.deep]\nx = 1\n'
+    )
+    result = invoke(config, "--dry-run")
+    assert result.exit_code == 2
+    assert "[extract]: sub-tables ['deep']" in result.stderr
