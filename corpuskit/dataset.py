@@ -78,6 +78,25 @@ class DatasetFolder:
         # a marker still under its temporary name (.<shard>.tmp-PID) does not count
         return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
+    def remove_stale_temporaries(self) -> int:
+        """Delete temporary files (``.<name>.tmp-<pid>``) left by killed runs of shards that
+        are now done; they are never read, but they hold disk space. Returns how many."""
+        done = set(self.done_shards())
+        removed = 0
+        for sub in (DATA_DIR, REJECTED_DIR, STATS_DIR, DONE_DIR):
+            folder = self.root / sub
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                name, marker, _ = path.name.partition(".tmp-")
+                if not (marker and name.startswith(".")):
+                    continue
+                shard = name[1:].removesuffix(".parquet").removesuffix(".json")
+                if shard in done and path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
     def data_files(self) -> list[Path]:
         """Completed data shards, in shard order (a data file without a marker is ignored)."""
         done = set(self.done_shards())

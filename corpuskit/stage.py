@@ -176,6 +176,9 @@ def run_stage(
     counters: dict[str, Any] = {}
     shard_seconds = 0.0
     done = set(folder.done_shards())
+    stale = folder.remove_stale_temporaries()
+    if stale:
+        log(f"{spec.step}: removed {stale} temporary file(s) left by an interrupted run")
     for shard_id in ids:
         stats = folder.read_stats(shard_id) if shard_id in done else None
         if stats:

@@ -134,6 +134,27 @@ def test_only_the_shard_without_marker_reruns(tmp_path, capsys):
     assert second.counters == first.counters
 
 
+def test_temporaries_of_a_killed_run_are_removed_once_their_shard_is_done(tmp_path, capsys):
+    shards = write_inputs(tmp_path / "in", INPUTS)
+    folder = DatasetFolder(tmp_path / "out")
+    # What `kill -9` leaves behind: a half-written data file, stats and marker of s1 ...
+    left = [
+        folder.root / "data" / ".s1.parquet.tmp-4242",
+        folder.root / "_stats" / ".s1.json.tmp-4242",
+        folder.root / "_done" / ".s1.tmp-4242",
+    ]
+    # ... and a temporary of a shard that is not part of this run (kept: not done).
+    other = folder.root / "data" / ".s9.parquet.tmp-4242"
+    for path in [*left, other]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"partial")
+    run(tmp_path, shards)
+    assert [p for p in left if p.exists()] == []
+    assert other.exists()
+    assert "removed 3 temporary file(s) left by an interrupted run" in capsys.readouterr().err
+    assert sorted(folder.done_shards()) == ["s0", "s1", "s2"]
+
+
 def test_overwrite_reruns_everything(tmp_path):
     shards = write_inputs(tmp_path / "in", INPUTS)
     run(tmp_path, shards)
