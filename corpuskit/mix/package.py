@@ -74,6 +74,7 @@ def build_package(
     for spec in recipe.sources:
         check_paths_exist(spec.name, spec.paths)
         readers.append(SourceReader(spec.name, spec.kind, spec.paths, spec.url_list))
+    _remove_abandoned_builds(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -104,6 +105,26 @@ def build_package(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _remove_abandoned_builds(out: Path) -> None:
+    """Delete half-built packages (``.OUT.tmp-PID``) whose process no longer runs (kill -9)."""
+    for candidate in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = candidate.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        log(f"mix: removing {candidate}, left by an interrupted run")
+        shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _existing_package(out: Path, recipe: Recipe) -> dict[str, Any]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -232,3 +235,16 @@ def test_the_card_records_the_resolved_command(web, tmp_path):
     command = json.loads((out / "manifest.json").read_text())["command"]
     assert command == f"corpuskit mix --recipe {RECIPE} --web {web} --seed 4 --output {out}"
     assert command in (out / "README.md").read_text()
+
+
+def test_a_build_abandoned_by_kill_9_is_removed_by_the_next_run(web, tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = tmp_path / f".out.tmp-{dead.pid}"
+    (abandoned / "data").mkdir(parents=True)
+    running = tmp_path / f".out.tmp-{os.getppid()}"  # a live process: maybe still building
+    running.mkdir()
+    result = run("--recipe", RECIPE, "--web", web, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert not abandoned.exists() and running.exists()
+    assert f"removing {abandoned}, left by an interrupted run" in result.stderr
