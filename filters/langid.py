@@ -3,7 +3,8 @@
 Rule: predict the top-1 language of the whole document (newlines replaced by spaces, since
 fastText predicts one line at a time), store it as ``doc.language`` / ``doc.language_score``
 on every document, and keep the document when that language is in ``languages`` (any
-language when empty) and its probability is at least ``min_score``.
+language when empty) and its probability is at least ``min_score`` (CCNet: ``>=``), or above
+it with ``strictly_above`` (FineWeb and DCLM keep English ``> 0.65``).
 
 Sources: model and labels from Joulin et al. 2016 (fastText ``lid.176``); threshold 0.65 on
 English from FineWeb (Penedo et al. 2024) and DCLM; CCNet keeps top-1 ≥ 0.5. The model file
@@ -66,6 +67,7 @@ class LanguageFilter(Filter):
     class Params:
         languages: tuple = ("en",)  # ISO codes as lid.176 labels them; empty = any language
         min_score: float = 0.65
+        strictly_above: bool = False  # keep score > min_score (FineWeb) instead of >= (CCNet)
         model: str = ""  # path to the model; empty = $CORPUSKIT_LID_MODEL or the cache
 
     def setup(self) -> None:
@@ -85,6 +87,7 @@ class LanguageFilter(Filter):
         wanted = self.params.languages
         if wanted and doc.language not in wanted:
             return "wrong_language"
-        if signals["score"] < self.params.min_score:
+        score, limit = signals["score"], self.params.min_score
+        if score < limit or (self.params.strictly_above and score == limit):
             return "low_score"
         return None

@@ -115,7 +115,7 @@ def _fineweb(quality_model: str | None = None) -> Entries:
     rules = _c4_line_rules(min_words_per_line=3, terminal_punctuation=False)
     return [
         ("url_blocklist", {}),
-        ("lang", {"languages": ("en",), "min_score": 0.65}),
+        ("lang", {"languages": ("en",), "min_score": 0.65, "strictly_above": True}),
         *_gopher(),
         ("c4_page", {**rules, "max_chars": 0, "min_sentences": 5}),
         ("c4_lines", rules),
@@ -127,7 +127,7 @@ def _gpt3(quality_model: str | None = None) -> Entries:
     # GPT-3 (Brown et al. 2020, appendix A) filtered Common Crawl with a quality classifier;
     # the paper names no language step, English at 0.65 follows FineWeb. Without a classifier
     # model the LDNOOBW list (as C4) is the fallback.
-    entries: Entries = [("lang", {"languages": ("en",), "min_score": 0.65})]
+    entries: Entries = [("lang", {"languages": ("en",), "min_score": 0.65, "strictly_above": True})]
     if quality_model:
         entries.append(("classifier", {"model": quality_model, "alpha": 9.0}))
     else:

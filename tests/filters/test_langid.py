@@ -59,6 +59,15 @@ def test_boundary_of_min_score_is_inclusive(lid_model):
     assert above.decide(signals, doc) == "low_score"
 
 
+def test_strictly_above_drops_the_boundary_as_fineweb_does(lid_model):
+    doc = document("en", seed=5)
+    signals = make_filter(lid_model, languages=("en",)).score(doc)
+    strict = make_filter(lid_model, min_score=signals["score"], strictly_above=True)
+    below = make_filter(lid_model, min_score=signals["score"] - 1e-9, strictly_above=True)
+    assert strict.decide(signals, doc) == "low_score"
+    assert below.decide(signals, doc) is None
+
+
 def test_whole_document_is_predicted_with_newlines_handled(lid_model):
     lang = make_filter(lid_model, languages=("fr",), min_score=0.5)
     doc = document("fr", seed=8, lines=30)

@@ -95,7 +95,9 @@ def test_fineweb_preset_order_and_numbers():
         "c4_lines",
         "fineweb_quality",
     ]
-    assert_subset(params_of(chain, "lang"), {"languages": ("en",), "min_score": 0.65})
+    assert_subset(
+        params_of(chain, "lang"), {"languages": ("en",), "min_score": 0.65, "strictly_above": True}
+    )
     assert_subset(params_of(chain, "gopher_repetition"), GOPHER_REPETITION)
     assert_subset(params_of(chain, "gopher_quality"), GOPHER_QUALITY)
     assert_subset(params_of(chain, "fineweb_quality"), FINEWEB_QUALITY)
