@@ -18,10 +18,11 @@ from corpuskit import __version__
 from corpuskit.dataset import DatasetFolder
 from corpuskit.executor import Shard, ShardResult, StageSpec, run_shard
 from corpuskit.progress import Progress, log
+from corpuskit.report import RunReport
 
 
 @dataclasses.dataclass
-class StageReport:
+class StageReport(RunReport):
     """What a stage run did; ``exit_code`` is 0 when every shard is done, else 1."""
 
     stage: str
@@ -32,13 +33,6 @@ class StageReport:
     failed: list[dict[str, str]]
     counters: dict[str, Any]
     seconds: float
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self) | {"exit_code": self.exit_code}
 
 
 def merge_counters(into: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:

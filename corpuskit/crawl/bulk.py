@@ -29,6 +29,7 @@ from corpuskit.crawl.transfer import (
 )
 from corpuskit.dataset import DONE_DIR, MANIFEST, atomic_write_text
 from corpuskit.progress import Progress, log
+from corpuskit.report import RunReport
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,7 +41,7 @@ class FileJob:
 
 
 @dataclasses.dataclass
-class BulkReport:
+class BulkReport(RunReport):
     """What a download run did; ``exit_code`` is 1 when any file failed."""
 
     output: str
@@ -52,17 +53,10 @@ class BulkReport:
     seconds: float
     retries: dict[str, int]
 
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
     def to_json(self) -> dict[str, Any]:
         """The report as the JSON summary printed by ``--json``, with the MB/s."""
         mb_per_s = self.bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
-        return dataclasses.asdict(self) | {
-            "exit_code": self.exit_code,
-            "mb_per_s": round(mb_per_s, 2),
-        }
+        return super().to_json() | {"mb_per_s": round(mb_per_s, 2)}
 
 
 class _Interrupted(Exception):

@@ -34,6 +34,7 @@ from corpuskit.crawl.urls import UrlEntry, is_http_url
 from corpuskit.crawl.warcwriter import Exchange, RollingWarcWriter, remove_open_files
 from corpuskit.dataset import atomic_write_text
 from corpuskit.progress import Progress, log
+from corpuskit.report import RunReport
 
 STATE_FILE = "crawl_state.json"
 
@@ -52,7 +53,7 @@ class WebCrawlSettings:
 
 
 @dataclasses.dataclass
-class WebCrawlReport:
+class WebCrawlReport(RunReport):
     """What a URL-list crawl did; ``exit_code`` is 1 when some URLs failed transiently."""
 
     output: str
@@ -64,14 +65,6 @@ class WebCrawlReport:
     redirects: int  # hops followed to reach the pages archived by this run
     truncated: int
     seconds: float
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def to_json(self) -> dict[str, Any]:
-        """The report as the JSON summary printed by ``--json``."""
-        return dataclasses.asdict(self) | {"exit_code": self.exit_code}
 
 
 class CrawlState:
