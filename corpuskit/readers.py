@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from corpuskit.dataset import DatasetFolder
@@ -96,19 +96,30 @@ def _open_text_stream(path: str):
     return io.TextIOWrapper(raw, encoding="utf-8")
 
 
+def json_objects(lines: Iterable[str], path, needs: str) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSON-lines file.
+
+    A line that is not JSON, or not an object, is an InputError naming the file, the line and
+    ``needs`` (what each object must hold, e.g. "a 'text' string").
+    """
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{lineno}: each line needs a JSON object with {needs}")
+        yield lineno, row
+
+
 def _read_jsonl(path: str, source: str | None) -> Iterator[Document]:
+    needs = "a 'text' string"
     with _open_text_stream(path) as stream:
-        for lineno, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise InputError(
-                    f"{path}:{lineno}: each line needs a JSON object with a 'text' string"
-                )
+        for lineno, row in json_objects(stream, path, needs):
+            if not isinstance(row.get("text"), str):
+                raise InputError(f"{path}:{lineno}: each line needs a JSON object with {needs}")
             if isinstance(row.get("metadata"), dict):
                 row["metadata"] = json.dumps(row["metadata"])
             if not row.get("id"):

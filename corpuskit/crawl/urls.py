@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import json
 import urllib.parse
 from pathlib import Path
 
 from corpuskit.errors import ConfigError, InputError
+from corpuskit.readers import json_objects
 
 SCORE_COLUMNS = ("score", "karma")
 
@@ -52,15 +52,7 @@ def _rows(path: Path, text: str):
     """(line number, url, raw score) for each row of the list."""
     name = path.name.lower()
     if name.endswith((".jsonl", ".ndjson")):
-        for lineno, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise InputError(f"{path}:{lineno}: each line needs a JSON object with a 'url'")
+        for lineno, row in json_objects(text.splitlines(), path, "a 'url'"):
             score = next((row[c] for c in SCORE_COLUMNS if c in row), None)
             yield lineno, str(row.get("url") or ""), score, any(c in row for c in SCORE_COLUMNS)
     elif name.endswith((".tsv", ".csv")):
