@@ -58,7 +58,15 @@ class DaskProcesses:
 
     def add_worker(self) -> subprocess.Popen:
         proc = self._spawn(
-            "worker", self.address, "--nthreads", "1", "--no-dashboard", "--nworkers", "1"
+            "worker",
+            self.address,
+            "--host",
+            "127.0.0.1",
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+            "--nworkers",
+            "1",
         )
         self.procs.append(proc)
         self.workers.append(proc)
@@ -107,3 +115,11 @@ def dask_processes(tmp_path_factory):
     yield start
     for cluster in started:
         cluster.close()
+
+
+@pytest.fixture(scope="module")
+def dask_two_workers(tmp_path_factory):
+    """A scheduler and two worker processes (each under a nanny) shared by a test module."""
+    cluster = DaskProcesses(tmp_path_factory.mktemp("dask"), workers=2)
+    yield cluster
+    cluster.close()

@@ -9,7 +9,6 @@ the same result.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -87,56 +86,9 @@ def test_local_cluster_gives_the_local_executor_output(corpus):
     assert outcome(root / "lc") == expected
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def dask_cluster():
-    from distributed import Client
-
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    procs = [
-        subprocess.Popen(
-            [
-                str(BIN / "dask"),
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-dashboard",
-            ],
-            **quiet,
-        )
-    ]
-    for _ in range(2):
-        procs.append(
-            subprocess.Popen(
-                [str(BIN / "dask"), "worker", address, "--host", "127.0.0.1", "--nthreads", "1"]
-                + ["--nworkers", "1", "--no-dashboard", "--memory-limit", "3GiB"],
-                **quiet,
-            )
-        )
-    try:
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=90)
-        yield address, procs[1:]
-    finally:
-        for proc in reversed(procs):
-            for child in psutil.Process(proc.pid).children(recursive=True):
-                child.kill()
-            proc.kill()
-            proc.wait(timeout=20)
-
-
-def test_scheduler_and_two_worker_processes_give_the_same_output(corpus, dask_cluster):
+def test_scheduler_and_two_worker_processes_give_the_same_output(corpus, dask_two_workers):
     root, expected = corpus
-    address, _ = dask_cluster
+    address = dask_two_workers.address
     result = CliRunner().invoke(
         cli, ["dedup", str(root / "in"), "-o", str(root / "remote"), "--scheduler", address, *ARGS]
     )
@@ -158,9 +110,9 @@ def _worker_process(nanny_pid: int, missing_ok: bool = False):
     raise AssertionError(f"no worker process under nanny {nanny_pid}")
 
 
-def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, dask_cluster):
+def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, dask_two_workers):
     root, expected = corpus
-    address, workers = dask_cluster
+    address, workers = dask_two_workers.address, dask_two_workers.workers
     command = [str(BIN / "corpuskit"), "dedup", str(root / "in"), "-o", str(root / "killed")]
     command += ["--scheduler", address, *[a for a in ARGS if a != "-q"]]
     job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
