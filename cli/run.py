@@ -7,6 +7,7 @@ One Dask cluster is shared by all stages, so the whole run shows on one dashboar
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from typing import Any
@@ -177,7 +178,6 @@ def invoke_stage(stage: str, args: list[str], as_json: bool) -> tuple[int, Any]:
 
     With ``--json`` the stage's own JSON summary is captured, so stdout carries one document.
     """
-    import contextlib
     import io
 
     command = stage_command(stage)
@@ -203,27 +203,16 @@ def invoke_stage(stage: str, args: list[str], as_json: bool) -> tuple[int, Any]:
         return code, text
 
 
-class shared_scheduler:
-    """Start one LocalCluster for all stages (unless a scheduler is given or Dask is off)."""
-
-    def __init__(self, run: dict[str, Any]):
-        self.run = run
-        self._context = None
-
-    def __enter__(self) -> str | None:
-        if self.run.get("scheduler"):
-            return self.run["scheduler"]
-        if self.run.get("executor", "dask") != "dask":
-            return None
+@contextlib.contextmanager
+def shared_scheduler(run: dict[str, Any]):
+    """The scheduler address every stage uses: the given one, or that of one LocalCluster
+    started for the whole run; None when Dask is off (``executor = "local"``)."""
+    if run.get("scheduler"):
+        yield run["scheduler"]
+    elif run.get("executor", "dask") != "dask":
+        yield None
+    else:
         from corpuskit.cluster import dask_client
 
-        self._context = dask_client(
-            None, self.run.get("workers"), self.run.get("dashboard_address", ":8787")
-        )
-        client = self._context.__enter__()
-        return client.scheduler.address
-
-    def __exit__(self, *exc_info):
-        if self._context is not None:
-            return self._context.__exit__(*exc_info)
-        return False
+        with dask_client(None, run.get("workers"), run.get("dashboard_address", ":8787")) as client:
+            yield client.scheduler.address
