@@ -80,9 +80,7 @@ def test_dask_executor_runs_more_calls_than_its_window():
 
     from corpuskit.executor import MIN_WINDOW
 
-    with LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster:
         with Client(cluster) as client:
             results = DaskExecutor(client).map(pow, [(i, 2) for i in range(3 * MIN_WINDOW)])
     assert sorted(results) == [i * i for i in range(3 * MIN_WINDOW)]
