@@ -292,7 +292,8 @@ def read_many(urls: list[str]) -> dict[str, bytes]:
     if not urls:
         return {}
     fs, _ = filesystem(urls[0])
-    paths = {filesystem(u)[1]: u for u in urls}
+    local = is_local(urls[0])
+    paths = {normalize(u) if local else fs._strip_protocol(u): u for u in urls}
     found = fs.cat(list(paths), on_error="omit")
     return {paths[p]: data for p, data in found.items() if isinstance(data, bytes)}
 
