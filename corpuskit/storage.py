@@ -44,6 +44,7 @@ BACKENDS = {
     "http": "aiohttp",
     "https": "aiohttp",
 }
+EXTRAS = {"gcsfs": "gcs", "adlfs": "azure"}
 TEMP_MARK = ".tmp-"
 
 _options: dict[str, dict[str, Any]] = {}  # protocol -> options; "*" applies to all
@@ -147,9 +148,11 @@ def filesystem(url: str):
         ) from exc
     except ImportError as exc:
         package = BACKENDS.get(protocol, f"the fsspec backend for {protocol}://")
+        extra = EXTRAS.get(package)
+        hint = f" (or pip install 'corpuskit[{extra}]')" if extra else ""
         raise DependencyError(
             f"{protocol}:// needs the package {package}, which is not installed: "
-            f"pip install {package}"
+            f"pip install {package}{hint}"
         ) from exc
     fs = cls(**options_for(protocol))
     path = cls._strip_protocol(url)
