@@ -41,8 +41,12 @@ def _document_files_in(folder: Path) -> list[str]:
 
 
 def open_binary(path: str):
-    """Open a local path or fsspec URL for binary reading."""
+    """Open a local path or fsspec URL for binary reading (remote ones resumable, seekable)."""
     if "://" in path:
+        from corpuskit.stream import is_streamed, open_remote
+
+        if is_streamed(path):
+            return open_remote(path)
         import fsspec
 
         return fsspec.open(path, "rb").open()
