@@ -197,8 +197,8 @@ class ResumableFile(io.RawIOBase):
                     self._interrupted = False
             try:
                 data = self._body.read(min(size, READ_AHEAD))
-            except TRANSPORT_ERRORS:
-                self._interrupted = offset > 0 or bool(self._window)
+            except (RetryableError, *TRANSPORT_ERRORS):
+                self._interrupted = True  # the next request continues this body
                 raise
             if data:
                 self._count("bytes", len(data))
