@@ -48,7 +48,7 @@ _COLLECTOR: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextV
 )
 
 
-def _env_number(name: str, default: float, kind=float):
+def _env_number(name: str, default: float, kind=float, positive: bool = False):
     raw = os.environ.get(ENV_PREFIX + name)
     if raw is None or raw.strip() == "":
         return default
@@ -56,9 +56,10 @@ def _env_number(name: str, default: float, kind=float):
         value = kind(raw)
     except ValueError:
         value = -1
-    if value < 0:
+    if value < 0 or (positive and value == 0):
         raise ConfigError(
-            f"${ENV_PREFIX}{name}={raw!r} is not a valid {kind.__name__} >= 0: fix or unset it"
+            f"${ENV_PREFIX}{name}={raw!r} is not a valid {kind.__name__} "
+            f"{'> 0' if positive else '>= 0'}: fix or unset it"
         )
     return value
 
@@ -98,7 +99,7 @@ def _source_for(url: str):
     if url.lower().startswith(("http://", "https://")):
         from corpuskit.stream.http import HttpSource
 
-        return HttpSource(url, timeout=_env_number("TIMEOUT", 60.0))
+        return HttpSource(url, timeout=_env_number("TIMEOUT", 60.0, positive=True))
     from corpuskit.crawl.transfer import filesystem_for
     from corpuskit.stream.fs import FsspecSource
 

@@ -16,6 +16,7 @@ The rules (RFC 9110), shared with :mod:`corpuskit.crawl.transfer`:
 
 from __future__ import annotations
 
+import http.client
 import socket
 import ssl
 import urllib.parse
@@ -150,6 +151,8 @@ def _open(url: str, headers: dict[str, str], timeout: float):
         raise PermanentError(
             f"cannot resolve host {host!r} ({exc.strerror}): check the URL"
         ) from exc
+    except http.client.InvalidURL as exc:
+        raise PermanentError(f"invalid URL ({exc}): check the URL") from exc
     except ssl.SSLCertVerificationError as exc:
         raise PermanentError(
             f"TLS certificate of {host!r} not valid ({exc.verify_message})"

@@ -5,7 +5,9 @@ offset and a window of the bytes it has received:
 
 - reads inside the window cost nothing, so the small backward seeks of WARC boundary scans
   (:func:`corpuskit.extract.warc.find_record_start`) never reopen the source;
-- reads just past the window read on from the open body (:data:`READ_AHEAD` bytes at a time);
+- reads just past the window read on from the open body (:data:`READ_AHEAD` bytes at a time;
+  the first read after a seek asks only what it needs, at least :data:`FIRST_READ`, so probing
+  a file's first bytes before seeking to a shard's range costs no megabyte);
 - a seek further away closes the body and opens a new one at the target offset.
 
 When a body fails (a dropped connection, a timeout, a body that ends before the size the
@@ -30,6 +32,7 @@ from corpuskit.errors import ShardError
 from corpuskit.progress import log
 
 READ_AHEAD = 1 << 20
+FIRST_READ = 64 << 10
 # Bytes kept before the read position: find_record_start reads 1 MiB + 64 and seeks back into it.
 KEEP_BEHIND = 2 << 20
 # A forward seek at most this far reads on through the open body instead of reopening it.
@@ -130,7 +133,8 @@ class ResumableFile(io.RawIOBase):
                 got += take
                 self._pos += take
                 continue
-            if not self._fill(self._pos, end):
+            need = READ_AHEAD if wanted is None else wanted - got
+            if not self._fill(self._pos, end, need):
                 break
         return b"".join(parts)
 
@@ -161,7 +165,7 @@ class ResumableFile(io.RawIOBase):
                 pass
             self._body = None
 
-    def _fill(self, pos: int, end: int) -> bool:
+    def _fill(self, pos: int, end: int, need: int) -> bool:
         """Extend the window so it holds ``pos``; False at the end of the file."""
         if not (self._window_start <= pos <= end + SKIP_AHEAD):
             self._drop_body()
@@ -170,7 +174,8 @@ class ResumableFile(io.RawIOBase):
             self._interrupted = False
         if self.source.size is not None and end >= self.source.size:
             return False
-        target = max(pos, end) + READ_AHEAD
+        ahead = READ_AHEAD if self._window else min(READ_AHEAD, max(need, FIRST_READ))
+        target = max(pos, end) + ahead
         if self.source.size is not None:
             target = min(target, self.source.size)
         while self._window_start + len(self._window) < target:

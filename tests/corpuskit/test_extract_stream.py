@@ -93,13 +93,16 @@ def test_retry_after_is_a_floor_on_the_wait(server):
 
 def test_small_backward_seeks_are_served_without_a_new_request(server):
     with open_remote(server.url("f.bin")) as fh:
+        assert fh.read(2) == DATA[:2]
+        assert fh.counters["bytes"] == 64 * 1024  # a probe read fetches 64 KiB, not 1 MiB
         fh.seek(100_000)
         assert fh.read(200_000) == DATA[100_000:300_000]
         fh.seek(150_000)  # back into the window, as a boundary scan does
         assert fh.read(4096) == DATA[150_000:154_096]
         assert fh.tell() == 154_096
-        assert fh.counters["requests"] == 1
-        fh.seek(-10, 2)  # less than 2 MiB ahead: read on through the open body
+        fh.seek(1_500_000)  # less than 2 MiB ahead: read on through the open body
+        assert fh.read(10) == DATA[1_500_000:1_500_010]
+        fh.seek(-10, 2)
         assert fh.read() == DATA[-10:] and fh.read(5) == b""
         assert fh.counters["requests"] == 1
         fh.seek(0)  # more than 2 MiB back: one more request
