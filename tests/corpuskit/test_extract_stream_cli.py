@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,13 @@ def test_missing_files_and_crawls_are_clear_errors_before_work_starts(server, tm
     assert f"Error: cannot read {missing}: HTTP 404 Not Found: the file is not there" in (
         result.stderr
     )
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/a.warc.gz"
+    result = run(closed, "-o", str(out))
+    assert result.exit_code == 2
+    assert f"Error: cannot read {closed} at byte 0: ConnectionRefusedError" in result.stderr
+    assert "(gave up after 5 attempts): check the URL and the network" in result.stderr
     result = run("--crawl", "CC-MAIN-1999-01", "--base-url", server.url(), "-o", str(out))
     assert result.exit_code == 2
     assert "cannot fetch the warc listing" in result.stderr and "--list-crawls" in result.stderr
