@@ -152,7 +152,6 @@ def command(
       corpuskit extract --crawl CC-MAIN-2024-10 --sample 4 --seed 1 -o out/cc
     """
     import dataclasses
-    import os
 
     from corpuskit.executor import StageSpec, make_executor
     from corpuskit.extract.html import ExtractorOptions, check_extractor
@@ -205,9 +204,7 @@ def command(
             }
         )
         return
-    # Absolute, so that Dask workers started in another directory write to the same place.
-    target = output if "://" in output else os.path.abspath(output)
-    spec = StageSpec(step=ExtractStep.name, params=params, output=target)
+    spec = StageSpec(step=ExtractStep.name, params=params, output=output)
     with make_executor(executor, workers, scheduler, dashboard_address) as runner:
         report = run_stage(
             spec,

@@ -15,10 +15,11 @@ import os
 import re
 from pathlib import Path
 
+from corpuskit import storage
 from corpuskit.errors import ConfigError, InputError
 from corpuskit.executor import Shard
 from corpuskit.extract.warc import one_member_per_record
-from corpuskit.inputs import expand_inputs, remote_fs
+from corpuskit.inputs import expand_inputs
 from corpuskit.stream import StreamError, is_streamed, remote_size
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wet", ".wet.gz")
@@ -63,13 +64,7 @@ def crawl_name(path: str) -> str | None:
 
 def expand_warc_inputs(inputs: list[str]) -> list[str]:
     """Files, folders (searched recursively), globs and fsspec URLs → WARC paths."""
-    files: list[str] = []
-    for item in inputs:
-        if item.lower().startswith(("http://", "https://")):
-            files.append(item)  # one file: HTTP has no listing, and '?' is a query, not a glob
-        else:
-            files.extend(expand_inputs([item], _warc_files_in, "WARC file"))
-    return list(dict.fromkeys(files))
+    return expand_inputs(inputs, _warc_files_in, "WARC file")
 
 
 def crawl_files(plan: dict, limit: int | None = None) -> tuple[list[str], dict]:
@@ -108,8 +103,8 @@ def crawl_files(plan: dict, limit: int | None = None) -> tuple[list[str], dict]:
     return [base + path for path in chosen], done
 
 
-def _warc_files_in(folder: Path) -> list[str]:
-    found = sorted(str(p) for p in folder.rglob("*") if p.is_file() and is_warc_file(p.name))
+def _warc_files_in(folder: str) -> list[str]:
+    found = [url for url, _ in storage.find_files(folder) if is_warc_file(storage.name_of(url))]
     if not found:
         raise InputError(
             f"no WARC file found in folder {folder} (looked for {', '.join(WARC_SUFFIXES)} "
@@ -126,9 +121,8 @@ def file_size(path: str) -> int | None:
         except StreamError as exc:
             raise InputError(str(exc)) from exc
     if "://" in path:
-        fs, _, (remote,) = remote_fs(path)
         try:
-            return fs.size(remote)
+            return storage.size(path)
         except (OSError, NotImplementedError, ValueError):
             return None
     try:

@@ -100,10 +100,10 @@ def _source_for(url: str):
         from corpuskit.stream.http import HttpSource
 
         return HttpSource(url, timeout=_env_number("TIMEOUT", 60.0, positive=True))
-    from corpuskit.crawl.transfer import filesystem_for
+    from corpuskit import storage
     from corpuskit.stream.fs import FsspecSource
 
-    fs, path = filesystem_for(url)
+    fs, path = storage.filesystem(url)  # with the --storage-options of this process
     return FsspecSource(fs, path, url)
 
 

@@ -260,3 +260,27 @@ def test_missing_files_and_crawls_are_clear_errors_before_work_starts(server, tm
     assert result.exit_code == 2
     assert "cannot fetch the warc listing" in result.stderr and "--list-crawls" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_s3_inputs_stream_in_byte_range_shards_and_crawl_from_an_s3_base(
+    root, local_rows, s3_bucket, tmp_path
+):
+    from corpuskit import storage
+
+    fs, bucket = storage.filesystem(s3_bucket)
+    fs.put(str(root / "crawl-data"), f"{bucket}/crawl-data", recursive=True)
+    out = tmp_path / "s3"
+    result = run(f"{s3_bucket}/crawl-data", "-o", str(out), "--shard-size", "6KB")
+    assert result.exit_code == 0, result.output
+    assert rows(out, s3_bucket) == local_rows
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["shards"]["total"] > 5  # the WARCs were split into byte ranges
+    assert manifest["counters"]["stream"]["requests"] >= manifest["shards"]["total"]
+    out = tmp_path / "crawl"
+    result = run("--crawl", CRAWL, "--base-url", s3_bucket + "/", "--limit", "2", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    listing = gzip.decompress((root / f"crawl-data/{CRAWL}/warc.paths.gz").read_bytes())
+    first_two = listing.decode().split()[:2]
+    expected = [r for r in local_rows if r["metadata"]["warc_file"] in first_two]
+    assert expected and rows(out, s3_bucket) == expected
