@@ -159,7 +159,8 @@ def main() -> None:
                 for label, (wall, cpu, count, counters) in best.items():
                     print(
                         f"  {label:22s} {size_mb / wall:8.1f} MB/s  {count / wall:8.1f} {unit}/s"
-                        f"  ({size_mb / cpu:6.1f} MB/cpu-s)  wall {wall:6.2f}s  cpu {cpu:6.2f}s"
+                        f"  ({size_mb / cpu:6.1f} MB/cpu-s, {count / cpu:7.1f} {unit}/cpu-s)"
+                        f"  wall {wall:6.2f}s  cpu {cpu:6.2f}s"
                         f"  {count} {unit}"
                         + (f"  requests {counters.get('requests', 0)}" if counters else "")
                     )
