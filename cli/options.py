@@ -81,14 +81,14 @@ def _configure_storage(ctx: click.Context) -> None:
 
     table = storage.parse_options(ctx.meta.get("storage_table"))
     flag = storage.parse_options(ctx.meta.get("storage_flag"))
-    storage.configure(_merge(table, flag))
+    storage.configure(merge_options(table, flag))
 
 
-def _merge(base: dict, over: dict) -> dict:
+def merge_options(base: dict, over: dict) -> dict:
     merged = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge_options(merged[key], value)
         else:
             merged[key] = value
     return merged

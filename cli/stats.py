@@ -204,6 +204,8 @@ def warnings(summary: dict[str, Any]) -> list[str]:
 @click.command("stats")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @options.json_output
+@options.config
+@options.storage_options
 @options.verbose
 @options.quiet
 def command(paths, as_json):
