@@ -59,15 +59,31 @@ class FsspecSource:
 
     def open(self, offset: int, count):
         """A file positioned at ``offset``."""
-        self._check(self._info())
+        if self.size is not None:
+            self.fs.invalidate_cache(self.path)  # a reopen must see the object as it is now
         try:
             handle = self.fs.open(self.path, "rb")
-            handle.seek(offset)
         except (FileNotFoundError, PermissionError) as exc:
             raise _permanent(exc, self.url) from exc
         except OSError as exc:
             raise RetryableError(f"storage error: {type(exc).__name__}: {exc}") from exc
-        return _FileBody(handle, self.url)
+        body = _FileBody(handle, self.url)
+        try:
+            # Buffered fsspec files (s3fs, gcsfs...) hold the info they were opened with:
+            # no second HEAD request for the check.
+            details = getattr(handle, "details", None)
+            self._check(details if isinstance(details, dict) else self._info())
+            handle.seek(offset)
+        except (FileNotFoundError, PermissionError) as exc:
+            body.close()
+            raise _permanent(exc, self.url) from exc
+        except OSError as exc:
+            body.close()
+            raise RetryableError(f"storage error: {type(exc).__name__}: {exc}") from exc
+        except BaseException:
+            body.close()
+            raise
+        return body
 
     def _info(self) -> dict:
         try:
