@@ -164,13 +164,31 @@ def command(
         "config": config_file,
         "stages": results,
         "exit_code": max(r["exit_code"] for r in results),
+        "report": write_run_report(run["output"]),
     }
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:
         click.echo(f"run: {len(results)} of {len(plan)} stages ran; output in {run['output']}")
+        if summary["report"]:
+            click.echo(f"report: {summary['report']}")
     if summary["exit_code"]:
         raise SystemExit(summary["exit_code"])
+
+
+def write_run_report(output: str) -> str | None:
+    """Write OUTPUT/report.html (``corpuskit report``) over the stages' folders; a report that
+    cannot be written is a warning, never a failed run."""
+    from cli.report import write_report
+    from corpuskit.errors import CorpuskitError
+    from corpuskit.progress import log
+
+    path = os.path.join(output, "report.html")
+    try:
+        return str(write_report([output], path))
+    except (CorpuskitError, OSError) as exc:
+        log(f"run: no report written ({exc}); try `corpuskit report {output} -o {path}`")
+        return None
 
 
 def invoke_stage(stage: str, args: list[str], as_json: bool) -> tuple[int, Any]:
