@@ -185,7 +185,17 @@ def write_run_report(output: str) -> str | None:
 
     path = os.path.join(output, "report.html")
     try:
-        return str(write_report([output], path))
+        write_report([output], path)
+        package = os.path.join(output, "mix")
+        if os.path.isfile(os.path.join(package, "manifest.json")):
+            # the package carries its own copy, which its card links to and draws from
+            import shutil
+
+            from corpuskit.mix.card import REPORT, render_card
+
+            shutil.copyfile(path, os.path.join(package, REPORT))
+            render_card(package)
+        return path
     except (CorpuskitError, OSError) as exc:
         log(f"run: no report written ({exc}); try `corpuskit report {output} -o {path}`")
         return None

@@ -73,7 +73,7 @@ def steps(stage: str, counters: dict[str, Any], manifest: dict[str, Any] | None)
             if name in filters
         ]
     if stage == "dedup":
-        return [_step("dedup", counters, "documents", "kept", _reasons(counters, "removed"))]
+        return [_step("duplicates", counters, "documents", "kept", _reasons(counters, "removed"))]
     return []
 
 

@@ -164,3 +164,16 @@ def test_word_diff_marks_only_the_differing_words():
 def test_svg_escapes_labels():
     chart = svg.hbars([("<script>alert(1)</script>", 3)])
     assert "<script>" not in chart and "&lt;script&gt;" in chart
+
+
+def test_card_funnel_comes_from_the_report(page, tmp_path, folder):
+    from corpuskit.mix.card import report_funnel, write_funnel_png
+
+    steps = report_funnel(page)
+    filters = stats_json(folder)["datasets"][0]["counters"]["filters"]
+    assert [(s["name"], s["in"], s["out"]) for s in steps] == [
+        (name, filters[name]["in"], filters[name]["kept"]) for name in ("gopher_quality", "c4_page")
+    ]
+    write_funnel_png(steps, tmp_path / "funnel.png")
+    assert (tmp_path / "funnel.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert report_funnel(tmp_path / "absent.html") == []
