@@ -47,7 +47,9 @@ tr.fails td { background: #ffebe9; font-weight: 600; }
 .cluster { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 10px;
            margin: 8px 0 20px; }
 .member { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; font-size: 13px; }
-.member.kept { border-color: var(--kept); border-width: 2px; }
+.member-kept { border-color: var(--kept); border-width: 2px; }
+.member .url { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all;
+           color: var(--muted); margin-bottom: 4px; }
 .member .text { white-space: pre-wrap; max-height: 260px; overflow: auto; }
 mark { background: var(--mark); }
 #filter-box { padding: 4px 8px; width: 320px; margin: 8px 0; }

@@ -258,7 +258,8 @@ def _member(m: dict[str, Any]) -> str:
     label = "kept" if m["kept"] else "removed"
     missing = "" if m["found"] else "<p class=note>text not found in the input folder</p>"
     return (
-        f'<div class="member {label}"><b>{label}</b> <span class="url">{escape(m["url"] or m["id"])}</span>'
+        f'<div class="member member-{label}"><b>{label}</b>'
+        f'<div class="url">{escape(m["url"] or m["id"])}</div>'
         f'{missing}<div class="text">{text}</div></div>'
     )
 

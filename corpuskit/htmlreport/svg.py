@@ -13,10 +13,11 @@ PALETTE = {"kept": "#2f6f9f", "removed": "#d9534f", "bar": "#4a89b8", "grid": "#
 
 
 def number(value: float) -> str:
-    """1,234 for integers, 0.123 for small fractions, 1.23e+07 style never."""
+    """1,234 for integers, at most three decimals for fractions (0.12, 7.4), never 1.2e+07."""
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
+    text = f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def hbars(items: list[tuple[str, float]], width: int = 560, color: str = PALETTE["bar"]) -> str:
