@@ -177,3 +177,13 @@ def test_card_funnel_comes_from_the_report(page, tmp_path, folder):
     write_funnel_png(steps, tmp_path / "funnel.png")
     assert (tmp_path / "funnel.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert report_funnel(tmp_path / "absent.html") == []
+
+
+def test_top_domains_from_urls():
+    import pyarrow as pa
+
+    from corpuskit.htmlreport.distributions import top_domains
+
+    urls = ["https://www.A.example/x", "http://a.example:80/y", None, "ftp://u@b.org/", "nope"]
+    assert top_domains(pa.array(urls)) == [("a.example", 2), ("b.org", 1)]
+    assert top_domains(pa.array([None], pa.string())) == []
