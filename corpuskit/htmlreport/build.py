@@ -62,6 +62,7 @@ def collect_folder(
             "sources": distributions.package_sources(manifest),
             "total_tokens": item["row"]["tokens"],
             "tokenizer": manifest.get("tokenizer"),
+            "lineage_steps": funnel.lineage_steps(manifest),
         }
     return item
 

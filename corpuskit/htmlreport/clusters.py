@@ -79,7 +79,7 @@ def describe(folder: Path, manifest: dict[str, Any] | None, shown: int, seed: in
     order = sorted(range(len(names)), key=lambda i: (methods[i] == "exact", rng.random()))
     picked = [names[i] for i in order[:shown]]
     inputs = {
-        item["name"]: Path(item["path"])
+        item["name"]: _input_folder(folder, item["path"])
         for item in ((manifest or {}).get("dedup") or {}).get("inputs", [])
         if isinstance(item, dict) and "name" in item and "path" in item
     }
@@ -127,6 +127,16 @@ def describe(folder: Path, manifest: dict[str, Any] | None, shown: int, seed: in
         "by_method": by_method,
         "examples": examples,
     }
+
+
+def _input_folder(folder: Path, recorded: str) -> Path:
+    """The input folder as recorded; a relative path that does not resolve from here (the
+    run was started elsewhere) is looked up next to the dedup folder, as `corpuskit run`
+    lays stages out."""
+    path = Path(recorded)
+    if path.exists() or path.is_absolute():
+        return path
+    return folder.parent / path.name
 
 
 def _group(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:

@@ -60,7 +60,12 @@ def steps(stage: str, counters: dict[str, Any], manifest: dict[str, Any] | None)
         return [_step("WARC records → documents", counters, "records", "documents", reasons)]
     if stage == "filter":
         filters = _get_table(counters, "filters")
-        order = ((manifest or {}).get("filter") or {}).get("order") or list(filters)
+        chain = ((manifest or {}).get("params") or {}).get("chain") or []
+        order = (
+            ((manifest or {}).get("filter") or {}).get("order")
+            or [entry.get("key") for entry in chain if isinstance(entry, dict)]
+            or list(filters)
+        )
         return [
             _step(
                 name,
@@ -75,6 +80,25 @@ def steps(stage: str, counters: dict[str, Any], manifest: dict[str, Any] | None)
     if stage == "dedup":
         return [_step("duplicates", counters, "documents", "kept", _reasons(counters, "removed"))]
     return []
+
+
+def lineage_steps(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The funnel of the stages upstream of a package, from its manifest's lineage (each
+    upstream stage's counters as recorded when it finished), upstream first."""
+    found: list[dict[str, Any]] = []
+
+    def walk(entries, source):
+        for entry in entries or []:
+            if not isinstance(entry, dict):
+                continue
+            walk(entry.get("lineage"), source)
+            stage = str(entry.get("stage") or "").split(".", 1)[0]
+            for step in steps(stage, entry.get("counters") or {}, entry):
+                found.append(step | {"stage": stage, "source": source, "path": entry.get("path")})
+
+    for item in manifest.get("lineage") or []:
+        walk(item.get("upstream"), item.get("name"))
+    return found
 
 
 def text_bytes(files: list[Path]) -> int:

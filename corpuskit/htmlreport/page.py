@@ -78,7 +78,7 @@ def funnel_section(folders: list[dict[str, Any]]) -> str:
             name = step["label"] if f["stage"] == "filter" else f"{f['stage']}: {step['label']}"
             steps.append(step | {"name": name, "path": f["path"], "stage": f["stage"]})
     if not steps:
-        return "<p>No stage with counters (extract, filter, dedup) was given.</p>"
+        return lineage_funnel(folders)
     rows = []
     for step in steps:
         path = step["path"]
@@ -110,6 +110,44 @@ def funnel_section(folders: list[dict[str, Any]]) -> str:
         "completed shard, exactly as <code>corpuskit stats --json</code> reports them. Filters "
         "count documents only; bytes and tokens are given per stage above.</p>"
     )
+
+
+def lineage_funnel(folders: list[dict[str, Any]]) -> str:
+    """A package given alone: the funnel of its upstream stages, from its manifest's lineage."""
+    parts = []
+    for f in folders:
+        steps = (f.get("package") or {}).get("lineage_steps") or []
+        if not steps:
+            continue
+        named = [
+            s | {"name": s["label"] if s["stage"] == "filter" else f"{s['stage']}: {s['label']}"}
+            for s in steps
+        ]
+        rows = "".join(
+            f"<tr><td>{escape(s['name'])}</td><td class=num>{number(s['in'])}</td>"
+            f"<td class=num>{number(s['out'])}</td><td class='num removed'>{number(s['removed'])}</td>"
+            f"<td class='num removed'>{s['share_removed']:.1%}</td><td class=reason-list>"
+            + (
+                "".join(
+                    f"<span>{escape(r['name'])}: <b>{number(r['count'])}</b></span>"
+                    for r in s["reasons"]
+                )
+                or "–"
+            )
+            + "</td></tr>"
+            for s in named
+        )
+        parts.append(
+            f"<p class=note>Upstream of the package <code>{escape(f['path'])}</code>, as recorded "
+            "in its <code>manifest.json</code> lineage when each stage finished. Give the stage "
+            "folders (or the run's output root) to see rejected documents and distributions.</p>"
+            + svg.funnel(named)
+            + "<table><tr><th>step</th><th class=num>in</th><th class=num>kept</th>"
+            "<th class=num>removed</th><th class=num>share removed</th><th>reasons</th></tr>"
+            + rows
+            + "</table>"
+        )
+    return "".join(parts) or "<p>No stage with counters (extract, filter, dedup) was given.</p>"
 
 
 def _signals_table(rows: list[dict[str, Any]]) -> str:

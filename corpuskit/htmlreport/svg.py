@@ -94,6 +94,7 @@ def funnel(steps: list[dict], width: int = 720) -> str:
         y = i * row + 2
         kept_w = bar_w * step["out"] / top
         removed_w = bar_w * step["removed"] / top
+        share = f" (−{step['share_removed']:.1%})" if step["removed"] else ""
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(step["name"])}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{kept_w:.1f}" height="{row - 8}" '
@@ -103,7 +104,7 @@ def funnel(steps: list[dict], width: int = 720) -> str:
             f'height="{row - 8}" fill="{PALETTE["removed"]}"><title>{escape(step["name"])}: '
             f"{number(step['removed'])} removed ({step['share_removed']:.1%})</title></rect>"
             f'<text x="{label_w + kept_w + removed_w + 4:.1f}" y="{y + 16}">'
-            f"{number(step['out'])} (−{step['share_removed']:.1%})</text>"
+            f"{number(step['out'])}{share}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -209,7 +209,7 @@ def write_funnel_png(steps: list[dict[str, Any]], path: Path) -> None:
     ax.barh(names, removed, left=kept, color="#d9534f", label="removed")
     for y, (k, r) in enumerate(zip(kept, removed, strict=True)):
         share = r / (k + r) if k + r else 0.0
-        ax.text(k + r, y, f" {k:,} (-{share:.1%})", va="center", fontsize=8)
+        ax.text(k + r, y, f" {k:,}" + (f" (-{share:.1%})" if r else ""), va="center", fontsize=8)
     ax.set_xlabel("documents")
     ax.set_title("Pipeline funnel (corpuskit report)")
     ax.legend(loc="lower right")

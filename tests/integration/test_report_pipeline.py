@@ -73,6 +73,19 @@ def test_inspect_a_package_by_source(demo):
     assert {r["source"] for r in found} == {"books2"} and all("epoch" in r for r in found)
 
 
+def test_a_package_alone_shows_its_upstream_funnel_from_the_lineage(demo, tmp_path):
+    out, _ = demo
+    page = tmp_path / "package.html"
+    result = corpuskit("report", out / "mix", "-o", page)
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "lineage when each stage finished" in html
+    dropped = json.loads((out / "filter" / "manifest.json").read_text())["counters"]["filters"]
+    count = dropped["lang"]["dropped"]["wrong_language"]
+    assert f"wrong_language: <b>{count}</b>" in html
+    assert "<h2>Package</h2>" in html and "books2" in html
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     binary, reason = chromium_path()
