@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -134,4 +133,4 @@ def command(dataset, where, reason, source, rejected, sample_n, seed, limit, cha
         click.echo(page)
         shown += 1
     if not shown:
-        click.echo(f"no documents in {Path(dataset)} match", err=True)
+        click.echo(f"no documents in {dataset} match", err=True)

@@ -7,11 +7,10 @@ the ``created`` time).
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.htmlreport import clusters, distributions, evidence, funnel
 from corpuskit.htmlreport.layout import stage_of
 from corpuskit.inspection.rows import document_files
@@ -21,15 +20,15 @@ DEFAULT_EXAMPLES = 3
 DEFAULT_CLUSTERS = 3
 
 
-def _manifest(folder: Path) -> dict[str, Any] | None:
+def _manifest(folder: str) -> dict[str, Any] | None:
     try:
-        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return storage.read_json(storage.join(folder, "manifest.json"))
     except (OSError, ValueError):
         return None
 
 
 def collect_folder(
-    folder: Path,
+    folder: str,
     summary: dict[str, Any],
     seed: int,
     examples: int = DEFAULT_EXAMPLES,
@@ -68,7 +67,7 @@ def collect_folder(
 
 
 def collect(
-    folders: list[Path],
+    folders: list[str],
     summaries: list[dict[str, Any]],
     seed: int = 0,
     examples: int = DEFAULT_EXAMPLES,

@@ -11,8 +11,10 @@ words that differ are marked.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+import os
 from typing import Any
+
+from corpuskit import storage
 
 SIZE_BUCKETS = [(2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 100), (101, None)]
 MAX_WORDS = 250
@@ -38,27 +40,36 @@ def word_diff(kept: str, other: str) -> tuple[list[list], list[list]]:
     return left, right
 
 
-def _texts(folder: Path, shard: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _read(url: str, **options):
+    """One Parquet file (any storage) as an Arrow table."""
     import pyarrow.parquet as pq
 
-    path = folder / "data" / f"{shard}.parquet"
-    if not path.exists():
+    with storage.open(url, "rb") as fh:
+        return pq.read_table(fh, **options)
+
+
+def _texts(folder: str, shard: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    url = storage.join(folder, "data", f"{shard}.parquet")
+    if not storage.exists(url):
         return {}
-    table = pq.read_table(path, columns=["id", "text", "url"], filters=[("id", "in", ids)])
+    table = _read(url, columns=["id", "text", "url"], filters=[("id", "in", ids)])
     return {row["id"]: row for row in table.to_pylist()}
 
 
-def describe(folder: Path, manifest: dict[str, Any] | None, shown: int, seed: int):
+def describe(folder: str, manifest: dict[str, Any] | None, shown: int, seed: int):
     """Cluster sizes and up to ``shown`` seeded clusters with diffs; None without clusters."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    files = sorted((folder / "clusters").glob("*.parquet"))
+    where = storage.join(folder, "clusters")
+    files = [
+        storage.join(where, n)
+        for n in storage.listdir(where)
+        if n.endswith(".parquet") and not n.startswith(".")
+    ]
     if not files:
         return None
-    tables = [pq.read_table(f, columns=["cluster", "cluster_size", "method"]) for f in files]
+    tables = [_read(f, columns=["cluster", "cluster_size", "method"]) for f in files]
     members = pa.concat_tables(tables)
     if not members.num_rows:
         return {"clusters": 0, "sizes": [], "by_method": {}, "examples": []}
@@ -87,7 +98,7 @@ def describe(folder: Path, manifest: dict[str, Any] | None, shown: int, seed: in
     for name in picked:
         rows = []
         for f in files:
-            part = pq.read_table(f, filters=[("cluster", "=", name)])
+            part = _read(f, filters=[("cluster", "=", name)])
             rows += part.to_pylist()
         rows.sort(key=lambda r: (not r["kept"], r["id"]))
         rows = rows[:MAX_MEMBERS]
@@ -117,7 +128,7 @@ def describe(folder: Path, manifest: dict[str, Any] | None, shown: int, seed: in
             {
                 "cluster": name,
                 "method": rows[0]["method"],
-                "size": int(pc.max(pa.array([r["cluster_size"] for r in rows])).as_py()),
+                "size": int(max(r["cluster_size"] for r in rows)),
                 "members": shown_members,
             }
         )
@@ -129,14 +140,13 @@ def describe(folder: Path, manifest: dict[str, Any] | None, shown: int, seed: in
     }
 
 
-def _input_folder(folder: Path, recorded: str) -> Path:
-    """The input folder as recorded; a relative path that does not resolve from here (the
-    run was started elsewhere) is looked up next to the dedup folder, as `corpuskit run`
+def _input_folder(folder: str, recorded: str) -> str:
+    """The input folder as recorded; a relative local path that does not resolve from here
+    (the run was started elsewhere) is looked up next to the dedup folder, as `corpuskit run`
     lays stages out."""
-    path = Path(recorded)
-    if path.exists() or path.is_absolute():
-        return path
-    return folder.parent / path.name
+    if not storage.is_local(recorded) or os.path.isabs(recorded) or storage.exists(recorded):
+        return recorded
+    return storage.join(storage.parent_of(folder), storage.name_of(recorded))
 
 
 def _group(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:

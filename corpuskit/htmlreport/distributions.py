@@ -9,7 +9,6 @@ language score, every ``signals.*`` column, and the most frequent URL domains.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from corpuskit.inspection.rows import read_sample_columns, schema_names
@@ -58,7 +57,7 @@ def top_domains(urls, n: int = TOP) -> list[tuple[str, int]]:
     return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def describe(files: list[Path], rows: int, seed: int) -> dict[str, Any] | None:
+def describe(files: list[str], rows: int, seed: int) -> dict[str, Any] | None:
     """The distributions of a seeded sample of about ``rows`` documents of ``files``."""
     import numpy as np
     import pyarrow.compute as pc
@@ -113,7 +112,7 @@ def describe(files: list[Path], rows: int, seed: int) -> dict[str, Any] | None:
     return result
 
 
-def rejected_domains(files: list[Path], rows: int, seed: int) -> dict[str, Any] | None:
+def rejected_domains(files: list[str], rows: int, seed: int) -> dict[str, Any] | None:
     """Top domains among a seeded sample of rejected documents."""
     if not files:
         return None

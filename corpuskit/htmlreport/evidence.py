@@ -13,7 +13,6 @@ threshold parameters ``min_s`` / ``max_s`` of that filter, and marked when it li
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from corpuskit.inspection.rows import read_group, row_groups
@@ -23,7 +22,7 @@ REASON_COLUMNS = ["reject.filter", "reject.reason"]
 
 
 def pick_examples(
-    files: list[Path], wanted: set[tuple[str, str]], k: int, seed: int
+    files: list[str], wanted: set[tuple[str, str]], k: int, seed: int
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Up to ``k`` seeded example rows per (filter, reason) in ``wanted``."""
     import numpy as np
@@ -167,7 +166,7 @@ def describe(record: dict[str, Any], key: str, source: SignalSource) -> dict[str
 
 
 def reasons_with_examples(
-    files: list[Path], steps: list[dict[str, Any]], manifest, k: int, seed: int
+    files: list[str], steps: list[dict[str, Any]], manifest, k: int, seed: int
 ) -> list[dict[str, Any]]:
     """For each filter step and drop reason: its count, share and up to ``k`` examples."""
     wanted = {(step["label"], reason["name"]) for step in steps for reason in step["reasons"]}

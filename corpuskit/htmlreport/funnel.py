@@ -10,7 +10,6 @@ the whitespace words per text byte of the sampled rows.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 
@@ -101,13 +100,16 @@ def lineage_steps(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def text_bytes(files: list[Path]) -> int:
+def text_bytes(files: list[str]) -> int:
     """Uncompressed bytes of the ``text`` column, summed from the Parquet footers."""
     import pyarrow.parquet as pq
 
+    from corpuskit import storage
+
     total = 0
     for path in files:
-        meta = pq.ParquetFile(path).metadata
+        with storage.open(path, "rb") as fh:
+            meta = pq.ParquetFile(fh).metadata
         names = [meta.schema.column(i).name for i in range(meta.num_columns)]
         if "text" not in names:
             continue
@@ -123,7 +125,7 @@ def stage_row(
     stage: str,
     summary: dict[str, Any],
     manifest: dict[str, Any] | None,
-    files: list[Path],
+    files: list[str],
     words_per_byte: float | None,
 ) -> dict[str, Any]:
     """Documents, bytes and tokens of one folder's output."""

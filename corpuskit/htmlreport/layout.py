@@ -7,47 +7,47 @@ A path given to ``corpuskit report`` is a dataset folder (it has ``manifest.json
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from corpuskit import storage
 from corpuskit.errors import InputError
 
 MARKERS = ("manifest.json", "data", "_stats", "_done")
 STAGE_ORDER = {"extract": 0, "filter": 1, "dedup": 2, "mix": 3}
 
 
-def is_dataset_folder(path: Path) -> bool:
-    """Whether ``path`` looks like a folder a corpuskit stage wrote."""
-    return path.is_dir() and any((path / name).exists() for name in MARKERS)
+def is_dataset_folder(url: str) -> bool:
+    """Whether ``url`` looks like a folder a corpuskit stage wrote."""
+    return bool(set(storage.listdir(url)) & set(MARKERS))
 
 
-def stage_of(path: Path) -> str:
-    """The stage that wrote ``path`` (``dedup.apply`` counts as ``dedup``), from its manifest."""
+def stage_of(url: str) -> str:
+    """The stage that wrote ``url`` (``dedup.apply`` counts as ``dedup``), from its manifest."""
     try:
-        stage = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("stage")
+        stage = (storage.read_json(storage.join(url, "manifest.json")) or {}).get("stage")
     except (OSError, ValueError):
         stage = None
-    return (stage or path.name).split(".", 1)[0]
+    return (stage or storage.name_of(url)).split(".", 1)[0]
 
 
-def dataset_folders(paths: list[str]) -> list[Path]:
+def dataset_folders(paths: list[str]) -> list[str]:
     """Every dataset folder named by ``paths`` (a run root expands to its stages), sorted by
     pipeline stage; InputError naming the path that is none of these."""
-    found: list[Path] = []
+    found: list[str] = []
     for given in paths:
-        path = Path(given)
-        if is_dataset_folder(path):
-            found.append(path)
+        url = storage.normalize(str(given))
+        if is_dataset_folder(url):
+            found.append(url)
             continue
-        children = (
-            sorted(p for p in path.iterdir() if is_dataset_folder(p)) if path.is_dir() else []
-        )
+        children = [
+            storage.join(url, name)
+            for name in storage.listdir(url)
+            if is_dataset_folder(storage.join(url, name))
+        ]
         if not children:
-            what = "does not exist" if not path.exists() else "is not a dataset folder"
+            what = "does not exist" if not storage.exists(url) else "is not a dataset folder"
             raise InputError(
                 f"{given} {what}: give a dataset folder, a package, or the output root of "
                 "`corpuskit run` (the folder that holds extract/, filter/, ...)"
             )
         found += children
     unique = list(dict.fromkeys(found))
-    return sorted(unique, key=lambda p: (STAGE_ORDER.get(stage_of(p), 9), unique.index(p)))
+    return sorted(unique, key=lambda u: (STAGE_ORDER.get(stage_of(u), 9), unique.index(u)))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from corpuskit.htmlreport import svg
@@ -392,10 +391,9 @@ def render(report: dict[str, Any]) -> str:
     )
 
 
-def write(report: dict[str, Any], path: str | Path) -> Path:
+def write(report: dict[str, Any], path: str) -> str:
     """Write the page atomically."""
     from corpuskit.dataset import atomic_write_text
 
-    path = Path(path)
     atomic_write_text(path, render(report))
     return path

@@ -10,41 +10,55 @@ selection give the same documents on any machine.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import heapq
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from corpuskit.dataset import DONE_DIR, REJECTED_DIR, DatasetFolder
+from corpuskit import storage
+from corpuskit.dataset import DATA_DIR, DONE_DIR, REJECTED_DIR, DatasetFolder
 from corpuskit.errors import InputError
 from corpuskit.inspection.where import BoolOp, Comparison, check_columns, mask
 
 
-def document_files(path: str | Path, rejected: bool = False) -> list[Path]:
-    """The Parquet files behind PATH: a dataset folder's completed shards (its ``rejected/``
-    files with ``rejected=True``), a package's data files, any folder of Parquet files
-    (``OUT/rejected``), or one Parquet file."""
-    root = Path(path)
-    if root.is_file():
-        if root.suffix != ".parquet":
+def _parquet_names(folder: str) -> list[str]:
+    return [n for n in storage.listdir(folder) if n.endswith(".parquet") and not n.startswith(".")]
+
+
+def document_files(path: str, rejected: bool = False) -> list[str]:
+    """The Parquet files behind PATH (a local path or any URL): a dataset folder's completed
+    shards (its ``rejected/`` files with ``rejected=True``), a package's data files, any
+    folder of Parquet files (``OUT/rejected``), or one Parquet file."""
+    root = storage.normalize(str(path))
+    if storage.isfile(root):
+        if not root.endswith(".parquet"):
             raise InputError(
-                f"{root}: not a Parquet file; give a dataset folder or a .parquet file"
+                f"{path}: not a Parquet file; give a dataset folder or a .parquet file"
             )
         return [root]
-    if not root.is_dir():
-        raise InputError(f"{root}: no such file or folder; give a dataset folder (-o of a stage)")
+    if not storage.isdir(root):
+        raise InputError(f"{path}: no such file or folder; give a dataset folder (-o of a stage)")
     folder = DatasetFolder(root)
+    present = set(storage.listdir(root))
     if rejected:
-        done = set(folder.done_shards())
-        files = sorted((root / REJECTED_DIR).glob("*.parquet"))
-        if (root / DONE_DIR).is_dir():
-            files = [p for p in files if p.stem in done]
-        return files
-    files = folder.data_files()
-    if not files and not (root / "data").is_dir():
-        files = sorted(p for p in root.rglob("*.parquet") if not p.name.startswith("."))
-    return files
+        names = _parquet_names(storage.join(root, REJECTED_DIR))
+        if DONE_DIR in present:
+            done = set(folder.done_shards())
+            names = [n for n in names if n.removesuffix(".parquet") in done]
+        return [storage.join(root, REJECTED_DIR, n) for n in names]
+    if DATA_DIR in present:
+        return folder.data_files()
+    return [storage.join(root, n) for n in _parquet_names(root)]
+
+
+@contextlib.contextmanager
+def _open(url: str):
+    """A Parquet reader of ``url`` (any storage), closed with the ``with`` block."""
+    import pyarrow.parquet as pq
+
+    with storage.open(str(url), "rb") as fh:
+        yield pq.ParquetFile(fh)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,19 +66,18 @@ class RowGroup:
     """One row group of one file: where to read it and how many rows it has."""
 
     file_number: int
-    path: Path
+    path: str
     index: int
     num_rows: int
 
 
-def row_groups(files: list[Path]) -> list[RowGroup]:
+def row_groups(files: list[str]) -> list[RowGroup]:
     """Every row group of ``files``, from the Parquet footers only."""
-    import pyarrow.parquet as pq
-
     found = []
     for number, path in enumerate(files):
         try:
-            meta = pq.ParquetFile(path).metadata
+            with _open(path) as handle:
+                meta = handle.metadata
         except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
             raise InputError(f"{path}: unreadable Parquet file ({exc})") from exc
         found += [
@@ -74,26 +87,23 @@ def row_groups(files: list[Path]) -> list[RowGroup]:
     return found
 
 
-def schema_names(files: list[Path]) -> list[str]:
+def schema_names(files: list[str]) -> list[str]:
     """The union of the column names of ``files`` (signal columns differ between shards)."""
-    import pyarrow.parquet as pq
-
     names: dict[str, None] = {}
     for path in files:
-        for name in pq.read_schema(path).names:
-            names.setdefault(name, None)
+        with _open(path) as handle:
+            for name in handle.schema_arrow.names:
+                names.setdefault(name, None)
     return list(names)
 
 
 def read_group(group: RowGroup, columns: list[str] | None = None):
     """One row group as an Arrow table (only ``columns`` that the file has)."""
-    import pyarrow.parquet as pq
-
-    handle = pq.ParquetFile(group.path)
-    if columns is not None:
-        have = set(handle.schema_arrow.names)
-        columns = [c for c in columns if c in have]
-    return handle.read_row_group(group.index, columns=columns)
+    with _open(group.path) as handle:
+        if columns is not None:
+            have = set(handle.schema_arrow.names)
+            columns = [c for c in columns if c in have]
+        return handle.read_row_group(group.index, columns=columns)
 
 
 def selection(
@@ -137,7 +147,7 @@ def _selected(group: RowGroup, node, names: list[str]):
     return np.flatnonzero(mask(node, table).to_numpy(zero_copy_only=False))
 
 
-def iterate(files: list[Path], node=None, columns: list[str] | None = None) -> Iterator[dict]:
+def iterate(files: list[str], node=None, columns: list[str] | None = None) -> Iterator[dict]:
     """Every selected row, in file and row order, one row group in memory at a time."""
     names = schema_names(files)
     if node is not None:
@@ -149,7 +159,7 @@ def iterate(files: list[Path], node=None, columns: list[str] | None = None) -> I
 
 
 def sample(
-    files: list[Path], n: int, seed: int, node=None, columns: list[str] | None = None
+    files: list[str], n: int, seed: int, node=None, columns: list[str] | None = None
 ) -> list[dict]:
     """A seeded sample of ``n`` selected rows (all of them when fewer), in key order."""
     names = schema_names(files)
@@ -185,21 +195,21 @@ def _rows(group: RowGroup, rows, columns: list[str] | None) -> Iterator[dict[str
     import pyarrow as pa
 
     table = read_group(group, columns).take(pa.array(rows, pa.int64()))
+    first = sum_rows_before(group)
     for offset, record in enumerate(table.to_pylist()):
-        record["_file"] = str(group.path)
-        record["_row"] = sum_rows_before(group) + int(rows[offset])
+        record["_file"] = group.path
+        record["_row"] = first + int(rows[offset])
         yield record
 
 
 def sum_rows_before(group: RowGroup) -> int:
     """The file-level row number of the first row of ``group``."""
-    import pyarrow.parquet as pq
-
-    meta = pq.ParquetFile(group.path).metadata
+    with _open(group.path) as handle:
+        meta = handle.metadata
     return sum(meta.row_group(i).num_rows for i in range(group.index))
 
 
-def read_sample_columns(files: list[Path], rows_wanted: int, seed: int, columns: list[str]):
+def read_sample_columns(files: list[str], rows_wanted: int, seed: int, columns: list[str]):
     """About ``rows_wanted`` rows of ``columns`` from whole row groups taken in a seeded
     order (never more row groups than needed): returns (Arrow table, rows in all files)."""
     import numpy as np

@@ -107,3 +107,21 @@ def test_no_rejected_files(tmp_path):
     assert "--keep-rejected" in result.output
     result = inspect(tmp_path / "absent")
     assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_inspect_and_report_read_any_storage_url(folder, tmp_path):
+    """A dataset folder on another fsspec store (memory://) reads like a local one."""
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.put(str(folder), "/i13-inspect/filtered", recursive=True)
+    url = "memory://i13-inspect/filtered"
+    local = json_rows(inspect(folder, "--reason", "c4_page", "--json"))
+    remote = json_rows(inspect(url, "--reason", "c4_page", "--json"))
+    assert [r["id"] for r in remote] == [r["id"] for r in local] and remote
+    assert remote[0]["file"].startswith("memory://")
+    page = tmp_path / "remote.html"
+    result = CliRunner().invoke(cli, ["report", url, "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert 'data-reason="c4_page.too_few_sentences"' in page.read_text(encoding="utf-8")
+    fs.rm("/i13-inspect", recursive=True)
