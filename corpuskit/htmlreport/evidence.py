@@ -160,9 +160,29 @@ def describe(record: dict[str, Any], key: str, source: SignalSource) -> dict[str
         "chars": len(text),
         "excerpt": text[:EXCERPT_CHARS],
         "truncated": len(text) > EXCERPT_CHARS,
-        "signals": compare(signals, source.thresholds(key)),
+        "signals": language_rule(record, source.thresholds(key))
+        + compare(signals, source.thresholds(key)),
         "signals_origin": origin,
     }
+
+
+def language_rule(record: dict[str, Any], thresholds: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's language against a filter's ``languages`` list (the lang filter's
+    ``wrong_language`` rule), as one more row of the signals table."""
+    allowed = thresholds.get("languages")
+    language = record.get("language")
+    if not isinstance(allowed, list) or not allowed or language is None:
+        return []
+    return [
+        {
+            "signal": "language",
+            "value": language,
+            "min": None,
+            "max": None,
+            "allowed": allowed,
+            "fails": language not in allowed,
+        }
+    ]
 
 
 def reasons_with_examples(

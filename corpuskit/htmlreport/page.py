@@ -42,6 +42,7 @@ def _anchor(*parts: str) -> str:
 
 
 def stages_table(folders: list[dict[str, Any]]) -> str:
+    """One row per folder: documents, rejected kept, bytes, text bytes, tokens."""
     rows = []
     for f in folders:
         r, path = f["row"], f["path"]
@@ -71,6 +72,7 @@ def stages_table(folders: list[dict[str, Any]]) -> str:
 
 
 def funnel_section(folders: list[dict[str, Any]]) -> str:
+    """The funnel chart and table over every step of every folder given."""
     steps = []
     for f in folders:
         for step in f["steps"]:
@@ -149,20 +151,32 @@ def lineage_funnel(folders: list[dict[str, Any]]) -> str:
     return "".join(parts) or "<p>No stage with counters (extract, filter, dedup) was given.</p>"
 
 
+def _rule(row: dict[str, Any]) -> str:
+    """The threshold a signal is held to, as text: ``≥ 50``, ``≤ 0.3``, ``in en, de``."""
+    parts = []
+    if row.get("allowed"):
+        parts.append("in " + ", ".join(map(str, row["allowed"])))
+    if row["min"] is not None:
+        parts.append("≥ " + number(row["min"]))
+    if row["max"] is not None:
+        parts.append("≤ " + number(row["max"]))
+    return " and ".join(parts) or "–"
+
+
 def _signals_table(rows: list[dict[str, Any]]) -> str:
+    """Each signal of a rejected document, its threshold, and whether it lies outside."""
     if not rows:
         return ""
     body = "".join(
         f'<tr class="{"fails" if r["fails"] else ""}"><td>{escape(r["signal"])}</td>'
-        f'<td class="num">{number(r["value"])}</td>'
-        f'<td class="num">{"–" if r["min"] is None else "≥ " + number(r["min"])}</td>'
-        f'<td class="num">{"–" if r["max"] is None else "≤ " + number(r["max"])}</td>'
+        f'<td class="num">{escape(r["value"]) if isinstance(r["value"], str) else number(r["value"])}</td>'
+        f'<td class="num">{escape(_rule(r))}</td>'
         f"<td>{'outside' if r['fails'] else ''}</td></tr>"
         for r in rows
     )
     return (
-        "<table class=signals><tr><th>signal</th><th class=num>value</th><th class=num>min</th>"
-        f"<th class=num>max</th><th></th></tr>{body}</table>"
+        "<table class=signals><tr><th>signal</th><th class=num>value</th>"
+        f"<th class=num>threshold</th><th></th></tr>{body}</table>"
     )
 
 
@@ -182,6 +196,7 @@ def _example(e: dict[str, Any], reason: str) -> str:
 
 
 def reasons_section(folders: list[dict[str, Any]], report: dict[str, Any]) -> str:
+    """Every drop reason of every filter folder with its sampled rejected documents."""
     parts = []
     for f in folders:
         if "reasons" not in f:
@@ -242,6 +257,7 @@ def _hist(title: str, data: dict[str, Any] | None, labels, xlabel: str) -> str:
 
 
 def distributions_section(folders: list[dict[str, Any]]) -> str:
+    """The charts of each folder's sampled distributions."""
     parts = []
     for f in folders:
         d = f["distributions"]
@@ -302,6 +318,7 @@ def _member(m: dict[str, Any]) -> str:
 
 
 def dedup_section(folders: list[dict[str, Any]]) -> str:
+    """Cluster sizes and clusters side by side, for each dedup folder."""
     parts = []
     for f in folders:
         c = f.get("clusters")
@@ -333,6 +350,7 @@ def dedup_section(folders: list[dict[str, Any]]) -> str:
 
 
 def package_section(folders: list[dict[str, Any]]) -> str:
+    """Source shares, epochs, rows and tokens of each package."""
     parts = []
     for f in folders:
         p = f.get("package")

@@ -93,7 +93,7 @@ def test_each_reason_has_seeded_examples_with_deciding_signals(folder, page):
     block = block[: block.index("</table>")]
     assert re.search(
         r'<tr class="fails"><td>words</td><td class="num">[\d,]+</td>'
-        r'<td class="num">≥ 50</td>',
+        r'<td class="num">≥ 50 and ≤ 100,000</td><td>outside</td>',
         block,
     )
     assert "stored signals (filter --annotate)" in html
@@ -153,6 +153,22 @@ def test_signal_beside_its_thresholds():
     assert not by_name["dup_10gram_ratio"]["fails"] and by_name["dup_10gram_ratio"]["max"] == 0.1
     assert by_name["other"]["min"] is None and not by_name["other"]["fails"]
     assert [r["signal"] for r in rows[:2]] == ["top_2gram_ratio", "words"]  # failures first
+
+
+def test_language_against_the_allowed_languages():
+    rows = evidence.language_rule({"language": "de"}, {"languages": ["en"], "min_score": 0.65})
+    assert rows == [
+        {
+            "signal": "language",
+            "value": "de",
+            "min": None,
+            "max": None,
+            "allowed": ["en"],
+            "fails": True,
+        }
+    ]
+    assert evidence.language_rule({"language": "en"}, {"languages": ["en"]})[0]["fails"] is False
+    assert evidence.language_rule({"language": "en"}, {"min_score": 0.5}) == []
 
 
 def test_word_diff_marks_only_the_differing_words():

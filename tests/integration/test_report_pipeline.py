@@ -141,6 +141,11 @@ def test_the_report_in_a_real_browser(demo, browser):
         ".map(e => [e.querySelector('.url').textContent, e.offsetHeight > 0])"
     )
     assert examples and all(visible for _, visible in examples)
+    failing = browser.evaluate(
+        'Array.from(document.querySelectorAll(\'.example[data-reason="lang.wrong_language"] '
+        "tr.fails td:first-child')).map(e => e.textContent)"
+    )
+    assert failing == ["language"] * len(examples)  # the rule that decided is highlighted
     assert {url for url, _ in examples} <= wrong_language
     assert browser.evaluate("document.querySelectorAll('.cluster .member').length") >= 2
 
