@@ -136,14 +136,24 @@ def compare(signals: dict[str, float], thresholds: dict[str, Any]) -> list[dict[
             and not isinstance(value, bool)
         ):
             bounds[(side, _stem(rest))] = value
+    strict = thresholds.get("strictly_above") is True  # the lang filter's FineWeb '> 0.65'
     rows = []
     for name in sorted(signals):
         value = signals[name]
         low, high = bounds.get(("min", _stem(name))), bounds.get(("max", _stem(name)))
-        fails = (low is not None and value < low) or (
+        fails = (low is not None and (value <= low if strict else value < low)) or (
             high is not None and bool(high) and value > high
         )
-        rows.append({"signal": name, "value": value, "min": low, "max": high, "fails": bool(fails)})
+        rows.append(
+            {
+                "signal": name,
+                "value": value,
+                "min": low,
+                "max": high,
+                "strict": strict and low is not None,
+                "fails": bool(fails),
+            }
+        )
     rows.sort(key=lambda r: (not r["fails"], r["min"] is None and r["max"] is None, r["signal"]))
     return rows
 

@@ -157,7 +157,7 @@ def _rule(row: dict[str, Any]) -> str:
     if row.get("allowed"):
         parts.append("in " + ", ".join(map(str, row["allowed"])))
     if row["min"] is not None:
-        parts.append("≥ " + number(row["min"]))
+        parts.append(("> " if row.get("strict") else "≥ ") + number(row["min"]))
     if row["max"] is not None:
         parts.append("≤ " + number(row["max"]))
     return " and ".join(parts) or "–"

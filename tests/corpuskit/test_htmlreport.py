@@ -155,6 +155,12 @@ def test_signal_beside_its_thresholds():
     assert [r["signal"] for r in rows[:2]] == ["top_2gram_ratio", "words"]  # failures first
 
 
+def test_strictly_above_makes_the_minimum_exclusive():
+    at_limit = {"score": 0.65}
+    assert evidence.compare(at_limit, {"min_score": 0.65, "strictly_above": True})[0]["fails"]
+    assert not evidence.compare(at_limit, {"min_score": 0.65})[0]["fails"]
+
+
 def test_language_against_the_allowed_languages():
     rows = evidence.language_rule({"language": "de"}, {"languages": ["en"], "min_score": 0.65})
     assert rows == [
