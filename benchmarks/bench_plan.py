@@ -44,12 +44,22 @@ def tiny_warc() -> bytes:
     for i in range(2):
         body = (
             "<html><head><title>Page</title></head><body><article>"
-            + "".join(f"<p>Paragraph {j} of a small page number {i}, with enough words.</p>" for j in range(8))
+            + "".join(
+                f"<p>Paragraph {j} of a small page number {i}, with enough words.</p>"
+                for j in range(8)
+            )
             + "</article></body></html>"
         ).encode()
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
         writer.write_record(
-            writer.create_warc_record(f"https://example.com/{i}", "response", payload=io.BytesIO(body), http_headers=headers)
+            writer.create_warc_record(
+                f"https://example.com/{i}",
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
+            )
         )
     return buffer.getvalue()
 
@@ -123,7 +133,9 @@ def main() -> None:
         out = os.path.join(tmp, "out")
         common = [corpuskit, "extract", "--crawl", CRAWL, "--base-url", base, "-o", out, "-q"]
         seconds, rss, _ = measured(common + ["--dry-run"])
-        print(f"listing of {args.paths:,} paths, --dry-run: {seconds:.1f} s, client peak RSS {rss:.0f} MB")
+        print(
+            f"listing of {args.paths:,} paths, --dry-run: {seconds:.1f} s, client peak RSS {rss:.0f} MB"
+        )
 
         def first_done(proc, started):
             done = Path(out) / "_done"
@@ -134,9 +146,15 @@ def main() -> None:
             return None
 
         seconds, rss, first = measured(
-            common + ["--workers", "2", "--dashboard-address", ":0"], stop_after=args.run_seconds, watch=first_done
+            common + ["--workers", "2", "--dashboard-address", ":0"],
+            stop_after=args.run_seconds,
+            watch=first_done,
         )
-        shards = len([p for p in (Path(out) / "_done").iterdir()]) if (Path(out) / "_done").is_dir() else 0
+        shards = (
+            len([p for p in (Path(out) / "_done").iterdir()])
+            if (Path(out) / "_done").is_dir()
+            else 0
+        )
         first_text = f"{first:.1f} s" if first is not None else "none"
         print(
             f"real submission (2 workers, stopped after {seconds:.0f} s): first shard done after "
