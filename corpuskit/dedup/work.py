@@ -4,6 +4,12 @@
 
     OUT/_work/signatures/<shard>.parquet   map: one row per document (SIGNATURE_COLUMNS)
     OUT/_work/lines/<shard>.parquet        map, with --lines: one row per line/span key
+    OUT/_work/candidates/part.N.parquet    reduce, --verify exact: (node, shard) of every
+                                           document in a candidate pair
+    OUT/_work/shingles/<shard>.parquet     second map, --verify exact: sorted 64-bit shingle
+                                           hashes of that shard's candidate documents
+    OUT/_work/scored/part.N.parquet        reduce, --verify exact: (u, v, jaccard) of every
+                                           candidate pair
     OUT/_work/edges/part.N.parquet         reduce: candidate (and verified) edges u > v
     OUT/_work/components/part.N.parquet    reduce: (node, label) for nodes with an edge
     OUT/_work/removed/part.N.parquet       reduce: documents to drop, with method
@@ -22,6 +28,9 @@ from pathlib import Path
 from corpuskit.dedup.normalize import key64
 
 SIGNATURES = "signatures"
+CANDIDATES = "candidates"
+SHINGLES = "shingles"
+SCORED = "scored"
 LINES = "lines"
 EDGES = "edges"
 COMPONENTS = "components"
@@ -58,6 +67,36 @@ def signature_schema(bands: int, with_signature: bool):
     if with_signature:
         fields.append(pa.field("signature", pa.list_(pa.uint32())))
     return pa.schema(fields)
+
+
+def candidates_schema():
+    """``_work/candidates/``: the documents of candidate pairs and the shard holding each."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field("node", pa.int64()), pa.field("shard", pa.string())])
+
+
+def shingles_schema():
+    """``_work/shingles/<shard>.parquet``: one row per candidate document of the shard.
+
+    ``hashes`` is the sorted, duplicate-free list of the document's 64-bit shingle hashes
+    (as int64), so the exact Jaccard of two documents is a sorted-set intersection.
+    """
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field("node", pa.int64(), nullable=False),
+            pa.field("hashes", pa.list_(pa.int64()), nullable=False),
+        ]
+    )
+
+
+def scored_schema():
+    """``_work/scored/``: every candidate pair with its exact shingle Jaccard."""
+    import pyarrow as pa
+
+    return pa.schema([("u", pa.int64()), ("v", pa.int64()), ("jaccard", pa.float64())])
 
 
 def lines_schema():
@@ -162,6 +201,22 @@ def write_table(table, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, path)
+
+
+def parquet_files(folder: Path) -> list[str]:
+    """The Parquet files directly in an exchange folder, sorted (empty if it is missing)."""
+    return sorted(str(p) for p in folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def read_for_shard(folder: Path, shard_id: str, columns: list[str]):
+    """Rows of a reduce output folder that belong to one shard (None if the folder is empty)."""
+    import pyarrow.dataset as ds
+
+    files = parquet_files(folder)
+    if not files:
+        return None
+    dataset = ds.dataset(files, format="parquet")
+    return dataset.to_table(columns=columns, filter=ds.field("shard") == shard_id)
 
 
 def read_reduce_marker(work: Path) -> dict | None:

@@ -1,0 +1,92 @@
+"""Exact verification of MinHash candidates (``--verify exact``), as Dask partition functions.
+
+Banding only proposes pairs. With exact verification every candidate pair's true Jaccard
+similarity is computed on the two documents' shingle sets (sorted 64-bit shingle hashes,
+read in a second map pass from ``_work/shingles/``), and only pairs at or above the
+threshold become edges of the duplicate graph. Candidate pairs are not only star edges:
+inside each bucket, documents sorted by node are paired with their next ``WINDOW``
+neighbours (all pairs of buckets up to ``WINDOW + 1`` members), so a chance member of a
+bucket cannot hide the real duplicates in it. After the keep rule has chosen one member per
+component, every other member is checked against the kept one (the *chain guard*): a
+member below the threshold is kept too, so a chain A ~ B ~ C never removes C for A when
+A and C differ.
+"""
+
+from __future__ import annotations
+
+# Each bucket member is paired with this many following members (in node order).
+WINDOW = 8
+
+
+def bucket_pairs(frame, window: int = WINDOW):
+    """Candidate pairs ``u > v`` of each ``(band, key)`` bucket: every member with its next
+    ``window`` members in node order (a partition already shuffled by bucket)."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(frame):
+        return pd.DataFrame({"u": pd.Series([], dtype="int64"), "v": pd.Series([], dtype="int64")})
+    ordered = frame.sort_values(["band", "key", "node"], kind="stable")
+    band = ordered["band"].to_numpy()
+    key = ordered["key"].to_numpy()
+    node = ordered["node"].to_numpy()
+    us, vs = [], []
+    for step in range(1, window + 1):
+        if step >= len(node):
+            break
+        same = (band[step:] == band[:-step]) & (key[step:] == key[:-step])
+        if not same.any():
+            break  # no bucket has more than `step` members
+        us.append(node[step:][same])
+        vs.append(node[:-step][same])
+    if not us:
+        return pd.DataFrame({"u": pd.Series([], dtype="int64"), "v": pd.Series([], dtype="int64")})
+    u, v = np.concatenate(us), np.concatenate(vs)
+    pairs = pd.DataFrame({"u": np.maximum(u, v), "v": np.minimum(u, v)})
+    return pairs[pairs["u"] != pairs["v"]].drop_duplicates().reset_index(drop=True)
+
+
+def set_jaccard(left, right) -> float:
+    """Exact Jaccard of two sorted duplicate-free hash arrays (1.0 for two empty sets)."""
+    import numpy as np
+
+    if not len(left) and not len(right):
+        return 1.0
+    shared = np.intersect1d(left, right, assume_unique=True).size
+    return shared / (len(left) + len(right) - shared)
+
+
+def score_pairs(frame):
+    """``(u, v, jaccard)`` for a partition of pairs joined with both shingle lists."""
+    import pandas as pd
+
+    scores = [set_jaccard(a, b) for a, b in zip(frame["hu"], frame["hv"], strict=True)]
+    return pd.DataFrame(
+        {
+            "u": frame["u"].astype("int64").to_numpy(),
+            "v": frame["v"].astype("int64").to_numpy(),
+            "jaccard": pd.Series(scores, dtype="float64").to_numpy(),
+        }
+    )
+
+
+def guard_scores(frame):
+    """``(node, jaccard)``: each removed member's Jaccard with its component's kept member."""
+    import pandas as pd
+
+    scores = [set_jaccard(a, b) for a, b in zip(frame["hu"], frame["hv"], strict=True)]
+    return pd.DataFrame(
+        {
+            "node": frame["node"].astype("int64").to_numpy(),
+            "jaccard": pd.Series(scores, dtype="float64").to_numpy(),
+        }
+    )
+
+
+def apply_guard(rows):
+    """Members flagged ``_fail`` (below the threshold with the kept member) are kept too."""
+    flagged = rows["_fail"].fillna(False).astype(bool).to_numpy()
+    rows = rows.drop(columns="_fail")
+    rows["kept"] = rows["kept"].to_numpy() | flagged
+    rows["kept_id"] = rows["kept_id"].where(~flagged, rows["id"])
+    return rows
