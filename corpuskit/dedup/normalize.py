@@ -29,6 +29,10 @@ import unicodedata
 from corpuskit.errors import ConfigError
 
 _DIGIT = re.compile(r"\d")
+# A quick test for characters of the scripts below (BMP blocks, or any astral character).
+_MAY_SPLIT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
 
 # Odd multipliers (invertible mod 2**64) for the byte- and word-level polynomial hashes.
 BYTE_BASE = 0x100000001B3
@@ -85,7 +89,8 @@ def _range(lo: int, hi: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _patterns():
-    """(punctuation/symbol, format-character, no-space-script token) regexes, built once."""
+    """Regexes: punctuation/symbols (BMP, astral), format characters, no-space-script
+    tokens (BMP with marks, astral)."""
     separators, formats = [], []
     for cp in range(0x30000):
         category = unicodedata.category(chr(cp))
@@ -101,10 +106,14 @@ def _patterns():
                 marks.append(cp)
             elif category[0] in "LN":
                 bases.append(cp)
+    # re matches a class of BMP code points with a bitmap, but scans ranges one by one once
+    # the class has astral ones: those go in a second regex, used only when needed.
     return (
-        re.compile(f"[{_char_class(separators)}]"),
-        re.compile(f"[{_char_class(formats)}]"),
-        re.compile(f"([{_char_class(bases)}][{_char_class(marks)}]*)"),
+        re.compile(f"[{_char_class(c for c in separators if c < 0x10000)}]"),
+        re.compile(f"[{_char_class(c for c in separators + formats if c >= 0x10000)}]"),
+        re.compile(f"[{_char_class(c for c in formats if c < 0x10000)}]"),
+        re.compile(f"([{_char_class(c for c in bases if c < 0x10000)}][{_char_class(marks)}]*)"),
+        re.compile(f"([{_char_class(c for c in bases if c >= 0x10000)}])"),
     )
 
 
@@ -116,12 +125,17 @@ def normalize_text(text: str, split_scripts: bool = True) -> str:
     """
     if text.isascii():
         return " ".join(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split())
-    separators, formats, no_space = _patterns()
+    separators, astral_separators, formats, no_space, astral_no_space = _patterns()
     text = unicodedata.normalize("NFKC", text).lower()
     text = formats.sub("", text)
     text = _DIGIT.sub("0", separators.sub(" ", text))
-    if split_scripts:
+    astral = max(text, default=" ") > "\uffff"
+    if astral:  # astral format characters (tags) are rare enough to take as separators
+        text = astral_separators.sub(" ", text)
+    if split_scripts and _MAY_SPLIT.search(text):
         text = no_space.sub(r" \1 ", text)
+        if astral:
+            text = astral_no_space.sub(r" \1 ", text)
     return " ".join(text.split())
 
 
