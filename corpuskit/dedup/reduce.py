@@ -293,7 +293,7 @@ class Reducer:
                 joined.map_partitions(_verify_edges, cfg.threshold, meta=edges._meta)
             )
         elif cfg.verify == "exact":
-            edges, shingles = self._verify_exact(edges, docs, parts)
+            edges, shingles = exact.verify_candidates(self, edges, parts)
         candidates, verified, _ = self.compute_many(
             candidates, edges.shape[0], self.writer(edges, root / work.EDGES, work.edge_schema())
         )
@@ -312,70 +312,8 @@ class Reducer:
         groups = self._groups(members, "minhash_label", cfg.keep, "minhash", parts)
         self.compute(labels_written)
         if shingles is not None:
-            groups = self._chain_guard(groups, shingles, parts)
+            groups = exact.chain_guard(self, groups, shingles, parts)
         return groups
-
-    def _shingle_pairs(self, pairs, shingles, left: str, right: str, parts: int):
-        """Join both ends' shingle lists (``hu``, ``hv``) to a frame of pairs."""
-        return pairs.merge(
-            shingles.rename(columns={"node": left, "hashes": "hu"}), on=left, npartitions=parts
-        ).merge(
-            shingles.rename(columns={"node": right, "hashes": "hv"}), on=right, npartitions=parts
-        )
-
-    def _verify_exact(self, edges, docs, parts: int):
-        """Exact Jaccard of every candidate pair; returns (accepted edges, shingle frame)."""
-        import dask.dataframe as dd
-
-        cfg = self.config
-        root = Path(cfg.work)
-        started = time.monotonic()
-        log("dedup: reduce: listing candidate documents for exact verification")
-        nodes = dd.concat(
-            [edges[["u"]].rename(columns={"u": "node"}), edges[["v"]].rename(columns={"v": "node"})]
-        )
-        nodes = nodes.drop_duplicates(split_out=parts)
-        located = nodes.merge(docs[["node", "shard"]], on="node", npartitions=parts)
-        count, _ = self.compute_many(
-            located.shape[0],
-            self.writer(located, root / work.CANDIDATES, work.candidates_schema()),
-        )
-        self.counters["candidate_documents"] = int(count)
-        log(f"dedup: reduce: reading the shingles of {int(count):,} candidate documents")
-        if self.shingle_pass is None:
-            raise RuntimeError("--verify exact needs the shingle map pass")
-        self.shingle_pass()
-        files = work.parquet_files(root / work.SHINGLES)
-        shingles = read_frame(files, ["node", "hashes"])
-        log("dedup: reduce: exact Jaccard of every candidate pair")
-        joined = self._shingle_pairs(edges, shingles, "u", "v", parts)
-        scored = self.persist(
-            joined.map_partitions(exact.score_pairs, meta=_meta_of(exact.score_pairs, joined))
-        )
-        self.compute(self.writer(scored, root / work.SCORED, work.scored_schema()))
-        accepted = scored[scored["jaccard"] >= cfg.threshold][["u", "v"]]
-        self.seconds["verify"] = self.seconds.get("verify", 0.0) + time.monotonic() - started
-        return self.persist(accepted), shingles
-
-    def _chain_guard(self, groups, shingles, parts: int):
-        """Keep the members of a component whose Jaccard with its kept member is too low."""
-        cfg = self.config
-        started = time.monotonic()
-        kept = groups[groups["kept"]][["cluster", "node"]].rename(columns={"node": "kept_node"})
-        removed = groups[~groups["kept"]][["cluster", "node"]]
-        pairs = removed.merge(kept, on="cluster", npartitions=parts)[["node", "kept_node"]]
-        joined = self._shingle_pairs(pairs, shingles, "node", "kept_node", parts)
-        scores = joined.map_partitions(
-            exact.guard_scores, meta=_meta_of(exact.guard_scores, joined)
-        )
-        failing = scores[scores["jaccard"] < cfg.threshold][["node"]].assign(_fail=True)
-        flagged = groups.merge(failing, on="node", how="left", npartitions=parts)
-        guarded = self.persist(
-            flagged.map_partitions(exact.apply_guard, meta=_meta_of(exact.apply_guard, flagged))
-        )
-        self.counters["chain_guard_kept"] = int(self.compute(failing.shape[0]))
-        self.seconds["verify"] = self.seconds.get("verify", 0.0) + time.monotonic() - started
-        return guarded
 
     def _write_clusters(self, groups) -> None:
         import dask.dataframe as dd

@@ -161,7 +161,7 @@ class SignatureStep(Step):
 class ShingleStep(Step):
     """Second map pass (``--verify exact``): the shingle sets of one shard's candidates.
 
-    Reads the shard again, keeps only the documents listed for it in ``_work/candidates/``
+    Reads the shard again, keeps only its documents listed in ``_work/candidates/``
     and writes their sorted, duplicate-free 64-bit shingle hashes to
     ``_work/shingles/<shard>.parquet``.
     """
@@ -181,8 +181,7 @@ class ShingleStep(Step):
         p = self.params
         root = Path(p.work)
         input_name = shard.option("input")
-        table = work.read_for_shard(root / work.CANDIDATES, shard.id, ["node"])
-        wanted = set(table.column("node").to_pylist()) if table is not None else set()
+        wanted = set(work.read_column(root / work.CANDIDATES, "node"))
         nodes: list[int] = []
         lists: list = []
         batch: list[tuple[int, str]] = []

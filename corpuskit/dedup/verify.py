@@ -14,6 +14,12 @@ A and C differ.
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+from corpuskit.dedup import work
+from corpuskit.progress import log
+
 # Each bucket member is paired with this many following members (in node order).
 WINDOW = 8
 
@@ -90,3 +96,66 @@ def apply_guard(rows):
     rows["kept"] = rows["kept"].to_numpy() | flagged
     rows["kept_id"] = rows["kept_id"].where(~flagged, rows["id"])
     return rows
+
+
+# -- the Dask side: run by the reducer (corpuskit.dedup.reduce.Reducer) -----------------------
+def _with_shingles(pairs, shingles, left: str, right: str, parts: int):
+    """Join both ends' shingle lists (``hu``, ``hv``) to a frame of pairs, by node."""
+    return pairs.merge(
+        shingles.rename(columns={"node": left, "hashes": "hu"}), on=left, npartitions=parts
+    ).merge(shingles.rename(columns={"node": right, "hashes": "hv"}), on=right, npartitions=parts)
+
+
+def verify_candidates(reducer, edges, parts: int):
+    """Exact Jaccard of every candidate pair; returns (accepted edges, shingle frame).
+
+    Writes ``_work/candidates/`` (the candidate documents), runs the second map pass that
+    writes ``_work/shingles/<shard>.parquet``, joins both ends' shingles to every pair
+    (shuffles by node) and writes every pair's Jaccard to ``_work/scored/``.
+    """
+    import dask.dataframe as dd
+
+    from corpuskit.dedup.reduce import _meta_of, read_frame
+
+    cfg = reducer.config
+    root = Path(cfg.work)
+    started = time.monotonic()
+    ends = [edges[["u"]].rename(columns={"u": "node"}), edges[["v"]].rename(columns={"v": "node"})]
+    nodes = dd.concat(ends).drop_duplicates(split_out=parts)
+    count, _ = reducer.compute_many(
+        nodes.shape[0], reducer.writer(nodes, root / work.CANDIDATES, work.candidates_schema())
+    )
+    reducer.counters["candidate_documents"] = int(count)
+    log(f"dedup: reduce: reading the shingles of {int(count):,} candidate documents")
+    if reducer.shingle_pass is None:
+        raise RuntimeError("--verify exact needs the shingle map pass")
+    reducer.shingle_pass()
+    shingles = read_frame(work.parquet_files(root / work.SHINGLES), ["node", "hashes"])
+    log("dedup: reduce: exact Jaccard of every candidate pair")
+    joined = _with_shingles(edges, shingles, "u", "v", parts)
+    scored = reducer.persist(joined.map_partitions(score_pairs, meta=_meta_of(score_pairs, joined)))
+    reducer.compute(reducer.writer(scored, root / work.SCORED, work.scored_schema()))
+    accepted = reducer.persist(scored[scored["jaccard"] >= cfg.threshold][["u", "v"]])
+    reducer.seconds["verify"] = reducer.seconds.get("verify", 0.0) + time.monotonic() - started
+    return accepted, shingles
+
+
+def chain_guard(reducer, groups, shingles, parts: int):
+    """Keep the members of a component whose Jaccard with its kept member is too low."""
+    from corpuskit.dedup.reduce import _meta_of
+
+    started = time.monotonic()
+    kept = groups[groups["kept"]][["cluster", "node"]].rename(columns={"node": "kept_node"})
+    removed = groups[~groups["kept"]][["cluster", "node"]]
+    pairs = removed.merge(kept, on="cluster", npartitions=parts)[["node", "kept_node"]]
+    joined = _with_shingles(pairs, shingles, "node", "kept_node", parts)
+    scores = joined.map_partitions(guard_scores, meta=_meta_of(guard_scores, joined))
+    failing = scores[scores["jaccard"] < reducer.config.threshold][["node"]].assign(_fail=True)
+    failing = reducer.persist(failing)
+    flagged = groups.merge(failing, on="node", how="left", npartitions=parts)
+    guarded = reducer.persist(
+        flagged.map_partitions(apply_guard, meta=_meta_of(apply_guard, flagged))
+    )
+    reducer.counters["chain_guard_kept"] = int(reducer.compute(failing.shape[0]))
+    reducer.seconds["verify"] = reducer.seconds.get("verify", 0.0) + time.monotonic() - started
+    return guarded

@@ -4,8 +4,8 @@
 
     OUT/_work/signatures/<shard>.parquet   map: one row per document (SIGNATURE_COLUMNS)
     OUT/_work/lines/<shard>.parquet        map, with --lines: one row per line/span key
-    OUT/_work/candidates/part.N.parquet    reduce, --verify exact: (node, shard) of every
-                                           document in a candidate pair
+    OUT/_work/candidates/part.N.parquet    reduce, --verify exact: node of every document
+                                           in a candidate pair
     OUT/_work/shingles/<shard>.parquet     second map, --verify exact: sorted 64-bit shingle
                                            hashes of that shard's candidate documents
     OUT/_work/scored/part.N.parquet        reduce, --verify exact: (u, v, jaccard) of every
@@ -70,10 +70,11 @@ def signature_schema(bands: int, with_signature: bool):
 
 
 def candidates_schema():
-    """``_work/candidates/``: the documents of candidate pairs and the shard holding each."""
+    """``_work/candidates/``: the node of every document in a candidate pair (each shingle
+    task reads them all and picks its shard's documents: 8 bytes per candidate)."""
     import pyarrow as pa
 
-    return pa.schema([pa.field("node", pa.int64()), pa.field("shard", pa.string())])
+    return pa.schema([pa.field("node", pa.int64())])
 
 
 def shingles_schema():
@@ -206,6 +207,16 @@ def write_table(table, path: Path) -> None:
 def parquet_files(folder: Path) -> list[str]:
     """The Parquet files directly in an exchange folder, sorted (empty if it is missing)."""
     return sorted(str(p) for p in folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def read_column(folder: Path, column: str) -> list:
+    """One column of every Parquet file of an exchange folder (empty if there is none)."""
+    import pyarrow.dataset as ds
+
+    files = parquet_files(folder)
+    if not files:
+        return []
+    return ds.dataset(files, format="parquet").to_table(columns=[column]).column(column).to_pylist()
 
 
 def read_for_shard(folder: Path, shard_id: str, columns: list[str]):
