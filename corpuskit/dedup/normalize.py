@@ -11,8 +11,9 @@ a word, as text-dedup and NeMo Curator do for CJK -- or ``chars:N``: every windo
 characters of the normalised text (NeMo Curator uses 24). A text shorter than one shingle
 is one shingle made of all of it; a text with no word has none.
 
-The shingle hash is computed for a whole batch of documents at once with numpy: a
-polynomial hash of each word's UTF-8 bytes (from prefix sums, mod 2**64), then a
+The shingle hash is computed for a whole batch of documents at once with numpy
+(:mod:`corpuskit.dedup.wordhash`): a polynomial hash of each word's code points (from
+prefix sums, mod 2**64), then a
 polynomial combination of n consecutive word hashes (for ``chars:N``, one polynomial over
 the N code points), finished with the MurmurHash3 64-bit finaliser. MinHash uses its top
 32 bits (the input width of datasketch's ``affine32`` scheme); exact verification uses all
@@ -94,7 +95,7 @@ def _patterns():
     separators, formats = [], []
     for cp in range(0x30000):
         category = unicodedata.category(chr(cp))
-        if category[0] in "PS":
+        if category[0] in "PS" or category == "Cc":
             separators.append(cp)
         elif category == "Cf":
             formats.append(cp)
@@ -199,8 +200,8 @@ def _fmix64_scalar(h: int) -> int:
 def _word_hash_scalar(word: str) -> int:
     h = 0
     power = 1
-    for byte in word.encode("utf-8"):
-        h = (h + (byte + 1) * power) & MASK64
+    for char in word:
+        h = (h + (ord(char) + 1) * power) & MASK64
         power = (power * BYTE_BASE) & MASK64
     return _fmix64_scalar(h)
 
@@ -236,7 +237,7 @@ def _powers(base: int, count: int):
 
     cached = _POWER_CACHE.get(base)
     if cached is None or len(cached) < count:
-        size = max(count, 1 << 20)
+        size = max(2 * count, 1 << 21)
         powers = np.full(size, base, dtype=np.uint64)
         powers[0] = 1
         with np.errstate(over="ignore"):
@@ -246,59 +247,17 @@ def _powers(base: int, count: int):
 
 
 def shingle_hashes(normalized: list[str], ngram: int, bits: int = 32):
-    """Hash the word shingles of many normalised texts at once.
+    """Hash the word shingles of many texts at once (:mod:`corpuskit.dedup.wordhash`).
 
     Returns ``(hashes, counts)``: the shingle hashes of every text in order (uint32, the
     top half of the 64-bit hash, or uint64 with ``bits=64``) and the number of shingles of
-    each text (0 for a text with no words).
+    each text (0 for a text with no words). Normalised or raw texts give the same result
+    (normalisation is idempotent).
     """
-    import numpy as np
+    from corpuskit.dedup.wordhash import combine_shingles, word_hashes
 
-    counts = np.zeros(len(normalized), dtype=np.int64)
-    nonempty = [i for i, text in enumerate(normalized) if text]
-    if not nonempty:
-        return np.zeros(0, dtype=np.uint32), counts
-    texts = [normalized[i] for i in nonempty]
-    buffer = " ".join(texts).encode("utf-8")
-    data = np.frombuffer(buffer, dtype=np.uint8)
-    spaces = np.flatnonzero(data == 32)
-    starts = np.concatenate(([0], spaces + 1))
-    ends = np.concatenate((spaces, [len(data)]))
-    with np.errstate(over="ignore"):
-        weighted = (data.astype(np.uint64) + np.uint64(1)) * _powers(BYTE_BASE, len(data))
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
-        inverse = _powers(pow(BYTE_BASE, -1, 1 << 64), len(data) + 1)
-        word_hashes = fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
-    words_per_text = np.array([text.count(" ") + 1 for text in texts], dtype=np.int64)
-    first_word = np.concatenate(([0], np.cumsum(words_per_text)[:-1]))
-    total_words = len(word_hashes)
-    # Shingle starting at every word position: sum of the next n word hashes * WORD_BASE**k.
-    combined = np.zeros(total_words, dtype=np.uint64)
-    power = 1
-    with np.errstate(over="ignore"):
-        for k in range(ngram):
-            combined[: total_words - k] += word_hashes[k:] * np.uint64(power)
-            power = (power * WORD_BASE) & MASK64
-    full = words_per_text >= ngram
-    per_text = np.where(full, words_per_text - ngram + 1, 1)
-    # Start positions of every shingle, text by text.
-    text_of_shingle = np.repeat(np.arange(len(texts)), per_text)
-    offset_in_text = np.arange(len(text_of_shingle)) - np.repeat(
-        np.concatenate(([0], np.cumsum(per_text)[:-1])), per_text
-    )
-    positions = first_word[text_of_shingle] + offset_in_text
-    hashes = combined[positions]
-    shingle_start = np.cumsum(per_text) - per_text
-    short = np.flatnonzero(~full)
-    for t in short:  # fewer words than n: one shingle of all words (rare)
-        h = 0
-        power = 1
-        for k in range(words_per_text[t]):
-            h = (h + int(word_hashes[first_word[t] + k]) * power) & MASK64
-            power = (power * WORD_BASE) & MASK64
-        hashes[shingle_start[t]] = np.uint64(h)
-    counts[nonempty] = per_text
-    return _cut(fmix64(hashes), bits), counts
+    hashes, words = word_hashes(normalized)
+    return combine_shingles(hashes, words, ngram, bits)
 
 
 def _cut(hashes64, bits: int):
@@ -350,4 +309,4 @@ def text_shingle_hashes(texts: list[str], unit: str, size: int, bits: int = 32):
     """Normalise raw texts and hash their ``words:N`` or ``chars:N`` shingles (see above)."""
     if unit == "chars":
         return char_shingle_hashes([normalize_text(t, False) for t in texts], size, bits)
-    return shingle_hashes([normalize_text(t) for t in texts], size, bits)
+    return shingle_hashes(texts, size, bits)

@@ -133,3 +133,27 @@ def test_chinese_and_japanese_near_duplicates_found_distinct_texts_kept(tmp_path
         "ja-train",
         "zh-river-other",
     }
+
+
+TRICKY = [
+    "Hello, WORLD! It's 2024_x.",
+    "Москва — столица России.",
+    "हिन्दी भाषा, naïve Café ½ \u00ad soft\u200bhyphen",
+    "a\u0e48b \u0e48x 𠀀𠀁 emoji😀ok \x00ctl\x07x",
+    "\u0e48\u0e48ก\u0e48\u0e48x\u0e01 ไม่มี",
+    "ﬁne Ｔｅｘｔ ２０２４",
+    "",
+    "\u200b\u200b",
+    ZH_TEA[:40] + JA_TRAIN[:40],
+]
+
+
+@pytest.mark.parametrize("batch", [TRICKY, TRICKY[:1], TRICKY[6:8], []])
+def test_numpy_tokeniser_equals_the_reference_normalisation(batch):
+    from corpuskit.dedup.normalize import _word_hash_scalar
+    from corpuskit.dedup.wordhash import word_hashes
+
+    hashes, words = word_hashes(batch)
+    expected = [[_word_hash_scalar(w) for w in normalize_text(t).split()] for t in batch]
+    assert words.tolist() == [len(e) for e in expected]
+    assert hashes.tolist() == [h for e in expected for h in e]
