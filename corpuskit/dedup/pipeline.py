@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dedup import work
 from corpuskit.dedup.reduce import ReduceConfig, run_reduce
 from corpuskit.dedup.steps import ApplyStep, ShingleStep, SignatureStep
@@ -95,7 +95,7 @@ def predicted_recall(settings: DedupSettings) -> float:
 
 
 def _shard_id(name: str, path: str, prefix: bool) -> str:
-    stem = Path(path).name.split(".")[0]
+    stem = storage.name_of(path).split(".")[0]
     return f"{name}__{stem}" if prefix else stem
 
 
@@ -143,18 +143,18 @@ def plan_shards(inputs: list[DedupInput], settings: DedupSettings) -> list[Shard
     return sorted(shards, key=lambda s: s.id)
 
 
-def _check_settings(work_dir: Path, settings: DedupSettings, inputs, overwrite: bool) -> None:
-    path = work_dir / SETTINGS
+def _check_settings(work_dir: str, settings: DedupSettings, inputs, overwrite: bool) -> None:
+    path = storage.join(work_dir, SETTINGS)
     current = {
         "settings": dataclasses.asdict(settings),
         "inputs": [dataclasses.asdict(i) for i in inputs],
     }
     current = json.loads(json.dumps(current))
-    if path.exists() and not overwrite:
-        previous = json.loads(path.read_text(encoding="utf-8"))
+    previous = None if overwrite else storage.read_json(path)
+    if previous is not None:
         if previous != current:
             raise ConfigError(
-                f"{work_dir.parent} was deduplicated with other inputs or settings: "
+                f"{storage.parent_of(work_dir)} was deduplicated with other inputs or settings: "
                 "rerun with --overwrite, or choose another --output"
             )
     from corpuskit.dataset import atomic_write_text
@@ -185,13 +185,13 @@ def run_dedup(
     """Run the three phases; returns the apply stage's report (or the map's, if it failed)."""
     settings = resolve_banding(settings)
     shards = plan_shards(inputs, settings)
-    out = Path(output)
-    work_dir = out / "_work"
-    work_dir.mkdir(parents=True, exist_ok=True)
+    out = storage.normalize(output)
+    work_dir = storage.join(out, "_work")
+    storage.makedirs(work_dir)
     _check_settings(work_dir, settings, inputs, overwrite)
     paths = [item.path for item in inputs]
     map_params = SignatureStep.Params(
-        work=str(work_dir),
+        work=work_dir,
         ngram=settings.ngram,
         unit=settings.shingle,
         num_perm=settings.num_perm,
@@ -203,7 +203,7 @@ def run_dedup(
     )
     log(f"dedup: map: signatures of {len(shards)} shards")
     map_report = run_stage(
-        StageSpec(SignatureStep.name, map_params, str(work_dir / work.SIGNATURES)),
+        StageSpec(SignatureStep.name, map_params, storage.join(work_dir, work.SIGNATURES)),
         shards,
         executor,
         paths,
@@ -213,8 +213,8 @@ def run_dedup(
         log("dedup: some map shards failed; the reduce phase needs all of them")
         return map_report, {}
     config = ReduceConfig(
-        work=str(work_dir),
-        clusters=str(out / work.CLUSTERS),
+        work=work_dir,
+        clusters=storage.join(out, work.CLUSTERS),
         url=settings.url,
         exact=settings.exact,
         minhash=settings.minhash,
@@ -229,8 +229,8 @@ def run_dedup(
     marker_before = work.read_reduce_marker(work_dir)
 
     def shingle_pass():
-        params = ShingleStep.Params(work=str(work_dir), unit=settings.shingle, ngram=settings.ngram)
-        spec = StageSpec(ShingleStep.name, params, str(work_dir / work.SHINGLES))
+        params = ShingleStep.Params(work=work_dir, unit=settings.shingle, ngram=settings.ngram)
+        spec = StageSpec(ShingleStep.name, params, storage.join(work_dir, work.SHINGLES))
         report = run_stage(spec, shards, executor, paths, overwrite=True)
         if report.failed:
             failed = ", ".join(f["shard"] for f in report.failed[:3])
@@ -245,11 +245,11 @@ def run_dedup(
     if settings.minhash:
         counters = {**counters, "predicted_recall": round(predicted_recall(settings), 4)}
     apply_params = ApplyStep.Params(
-        work=str(work_dir), lines=settings.lines, min_sentences=settings.min_sentences
+        work=work_dir, lines=settings.lines, min_sentences=settings.min_sentences
     )
     outputs = [s for s in shards if not s.option("is_index")]
     report = run_stage(
-        StageSpec(ApplyStep.name, apply_params, str(out), keep_rejected),
+        StageSpec(ApplyStep.name, apply_params, out, keep_rejected),
         outputs,
         executor,
         paths,

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dedup import lines as line_units
 from corpuskit.dedup import work
 from corpuskit.dedup.minhash import band_keys, signatures_from_hashes
@@ -143,16 +143,17 @@ class SignatureStep(Step):
                 flush()
         if batch:
             flush()
-        root = Path(p.work)
+        root = p.work
         columns["time"] = [None if math.isnan(t) else t for t in columns["time"]]
         work.write_table(
-            pa.table(columns, schema=schema), root / work.SIGNATURES / f"{shard.id}.parquet"
+            pa.table(columns, schema=schema),
+            storage.join(root, work.SIGNATURES, f"{shard.id}.parquet"),
         )
         if p.lines:
             counters["line_units"] = len(unit_rows["key"])
             work.write_table(
                 pa.table(unit_rows, schema=work.lines_schema()),
-                root / work.LINES / f"{shard.id}.parquet",
+                storage.join(root, work.LINES, f"{shard.id}.parquet"),
             )
         return counters
 
@@ -179,9 +180,9 @@ class ShingleStep(Step):
         import pyarrow as pa
 
         p = self.params
-        root = Path(p.work)
+        root = p.work
         input_name = shard.option("input")
-        wanted = set(work.read_column(root / work.CANDIDATES, "node"))
+        wanted = set(work.read_column(storage.join(root, work.CANDIDATES), "node"))
         nodes: list[int] = []
         lists: list = []
         batch: list[tuple[int, str]] = []
@@ -207,9 +208,20 @@ class ShingleStep(Step):
             flush()
         work.write_table(
             pa.table({"node": nodes, "hashes": lists}, schema=work.shingles_schema()),
-            root / work.SHINGLES / f"{shard.id}.parquet",
+            storage.join(root, work.SHINGLES, f"{shard.id}.parquet"),
         )
         return {"documents": len(nodes), "shingles": int(sum(len(x) for x in lists))}
+
+
+def _read_for_shard(folder: str, shard_id: str, columns: list[str]):
+    """Rows of a reduce output folder that belong to one shard (None if there are none)."""
+    import pyarrow as pa
+
+    files = work.parquet_files(folder)
+    if not files:
+        return None
+    tables = [work.read_table(f, columns, filters=[("shard", "==", shard_id)]) for f in files]
+    return pa.concat_tables(tables)
 
 
 @register_step
@@ -226,10 +238,10 @@ class ApplyStep(Step):
 
     def run(self, shard, output) -> dict[str, Any]:
         p = self.params
-        root = Path(p.work)
+        root = p.work
         input_name = shard.option("input")
         removed: dict[int, str] = {}
-        table = work.read_for_shard(root / work.REMOVED, shard.id, ["node", "method"])
+        table = _read_for_shard(storage.join(root, work.REMOVED), shard.id, ["node", "method"])
         if table is not None:
             removed = dict(
                 zip(
@@ -239,7 +251,7 @@ class ApplyStep(Step):
                 )
             )
         drops: dict[int, set[int]] = {}
-        table = work.read_for_shard(root / work.LINE_DROPS, shard.id, ["node", "pos"])
+        table = _read_for_shard(storage.join(root, work.LINE_DROPS), shard.id, ["node", "pos"])
         if table is not None:
             for node, pos in zip(
                 table.column("node").to_pylist(), table.column("pos").to_pylist(), strict=True

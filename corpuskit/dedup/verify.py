@@ -15,8 +15,8 @@ A and C differ.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
+from corpuskit import storage
 from corpuskit.dedup import work
 from corpuskit.progress import log
 
@@ -118,23 +118,24 @@ def verify_candidates(reducer, edges, parts: int):
     from corpuskit.dedup.reduce import _meta_of, read_frame
 
     cfg = reducer.config
-    root = Path(cfg.work)
+    root = cfg.work
     started = time.monotonic()
     ends = [edges[["u"]].rename(columns={"u": "node"}), edges[["v"]].rename(columns={"v": "node"})]
     nodes = dd.concat(ends).drop_duplicates(split_out=parts)
     count, _ = reducer.compute_many(
-        nodes.shape[0], reducer.writer(nodes, root / work.CANDIDATES, work.candidates_schema())
+        nodes.shape[0],
+        reducer.writer(nodes, storage.join(root, work.CANDIDATES), work.candidates_schema()),
     )
     reducer.counters["candidate_documents"] = int(count)
     log(f"dedup: reduce: reading the shingles of {int(count):,} candidate documents")
     if reducer.shingle_pass is None:
         raise RuntimeError("--verify exact needs the shingle map pass")
     reducer.shingle_pass()
-    shingles = read_frame(work.parquet_files(root / work.SHINGLES), ["node", "hashes"])
+    shingles = read_frame(work.parquet_files(storage.join(root, work.SHINGLES)), ["node", "hashes"])
     log("dedup: reduce: exact Jaccard of every candidate pair")
     joined = _with_shingles(edges, shingles, "u", "v", parts)
     scored = reducer.persist(joined.map_partitions(score_pairs, meta=_meta_of(score_pairs, joined)))
-    reducer.compute(reducer.writer(scored, root / work.SCORED, work.scored_schema()))
+    reducer.compute(reducer.writer(scored, storage.join(root, work.SCORED), work.scored_schema()))
     accepted = reducer.persist(scored[scored["jaccard"] >= cfg.threshold][["u", "v"]])
     reducer.seconds["verify"] = reducer.seconds.get("verify", 0.0) + time.monotonic() - started
     return accepted, shingles
