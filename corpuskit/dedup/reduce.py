@@ -313,7 +313,7 @@ class Reducer:
         groups = self._groups(members, "minhash_label", cfg.keep, "minhash", parts)
         self.compute(labels_written)
         if shingles is not None:
-            groups = exact.chain_guard(self, groups, shingles, parts)
+            groups = exact.chain_guard(self, groups, shingles, edges, parts)
         return groups
 
     def _write_clusters(self, groups) -> None:

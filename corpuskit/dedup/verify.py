@@ -106,6 +106,14 @@ def _with_shingles(pairs, shingles, left: str, right: str, parts: int):
     ).merge(shingles.rename(columns={"node": right, "hashes": "hv"}), on=right, npartitions=parts)
 
 
+def _timed(reducer, name: str, started: float) -> float:
+    """Add the time since ``started`` to ``seconds[verify]`` and ``seconds[verify.<name>]``."""
+    now = time.monotonic()
+    for key in ("verify", f"verify.{name}"):
+        reducer.seconds[key] = reducer.seconds.get(key, 0.0) + now - started
+    return now
+
+
 def verify_candidates(reducer, edges, parts: int):
     """Exact Jaccard of every candidate pair; returns (accepted edges, shingle frame).
 
@@ -128,28 +136,40 @@ def verify_candidates(reducer, edges, parts: int):
     )
     reducer.counters["candidate_documents"] = int(count)
     log(f"dedup: reduce: reading the shingles of {int(count):,} candidate documents")
+    started = _timed(reducer, "candidates", started)
     if reducer.shingle_pass is None:
         raise RuntimeError("--verify exact needs the shingle map pass")
     reducer.shingle_pass()
+    started = _timed(reducer, "shingle_pass", started)
     shingles = read_frame(work.parquet_files(storage.join(root, work.SHINGLES)), ["node", "hashes"])
     log("dedup: reduce: exact Jaccard of every candidate pair")
     joined = _with_shingles(edges, shingles, "u", "v", parts)
     scored = reducer.persist(joined.map_partitions(score_pairs, meta=_meta_of(score_pairs, joined)))
     reducer.compute(reducer.writer(scored, storage.join(root, work.SCORED), work.scored_schema()))
     accepted = reducer.persist(scored[scored["jaccard"] >= cfg.threshold][["u", "v"]])
-    reducer.seconds["verify"] = reducer.seconds.get("verify", 0.0) + time.monotonic() - started
+    _timed(reducer, "score", started)
     return accepted, shingles
 
 
-def chain_guard(reducer, groups, shingles, parts: int):
-    """Keep the members of a component whose Jaccard with its kept member is too low."""
+def chain_guard(reducer, groups, shingles, accepted, parts: int):
+    """Keep the members of a component whose Jaccard with its kept member is too low.
+
+    A member joined to the kept member by an accepted edge is already verified; only the
+    other members (connected through a chain) are scored on their shingles.
+    """
     from corpuskit.dedup.reduce import _meta_of
 
     started = time.monotonic()
     kept = groups[groups["kept"]][["cluster", "node"]].rename(columns={"node": "kept_node"})
     removed = groups[~groups["kept"]][["cluster", "node"]]
     pairs = removed.merge(kept, on="cluster", npartitions=parts)[["node", "kept_node"]]
-    joined = _with_shingles(pairs, shingles, "node", "kept_node", parts)
+    pairs = pairs.assign(
+        u=pairs["node"].where(pairs["node"] > pairs["kept_node"], pairs["kept_node"]),
+        v=pairs["node"].where(pairs["node"] < pairs["kept_node"], pairs["kept_node"]),
+    )
+    known = pairs.merge(accepted.assign(_edge=True), on=["u", "v"], how="left", npartitions=parts)
+    chained = known[known["_edge"].isna()][["node", "kept_node"]]
+    joined = _with_shingles(chained, shingles, "node", "kept_node", parts)
     scores = joined.map_partitions(guard_scores, meta=_meta_of(guard_scores, joined))
     failing = scores[scores["jaccard"] < reducer.config.threshold][["node"]].assign(_fail=True)
     failing = reducer.persist(failing)
@@ -158,5 +178,5 @@ def chain_guard(reducer, groups, shingles, parts: int):
         flagged.map_partitions(apply_guard, meta=_meta_of(apply_guard, flagged))
     )
     reducer.counters["chain_guard_kept"] = int(reducer.compute(failing.shape[0]))
-    reducer.seconds["verify"] = reducer.seconds.get("verify", 0.0) + time.monotonic() - started
+    _timed(reducer, "guard", started)
     return guarded
