@@ -316,6 +316,8 @@ def main() -> None:
     )
     verify = counters.get("seconds", {}).get("verify", 0.0)
     row("verification seconds (share of end-to-end)", f"{verify:,.1f} ({verify / elapsed:.0%})")
+    parts = {k: v for k, v in counters.get("seconds", {}).items() if k.startswith("verify.")}
+    row("  of which", ", ".join(f"{k[7:]} {v:,.1f}" for k, v in parts.items()))
     print("  peak RSS per process (MB):")
     for name, peak in sorted(sampler.peaks.items()):
         row("  " + name, f"{peak / 2**20:,.0f}")
