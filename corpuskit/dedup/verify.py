@@ -127,6 +127,9 @@ def verify_candidates(reducer, edges, parts: int):
 
     cfg = reducer.config
     root = cfg.work
+    # persist() returns at once on a cluster: wait for the candidate pairs themselves, so
+    # the time below is verification's alone.
+    reducer.compute(edges.shape[0])
     started = time.monotonic()
     ends = [edges[["u"]].rename(columns={"u": "node"}), edges[["v"]].rename(columns={"v": "node"})]
     nodes = dd.concat(ends).drop_duplicates(split_out=parts)
@@ -159,6 +162,7 @@ def chain_guard(reducer, groups, shingles, accepted, parts: int):
     """
     from corpuskit.dedup.reduce import _meta_of
 
+    reducer.compute(groups.shape[0])  # wait for the keep rule (persisted, maybe running)
     started = time.monotonic()
     kept = groups[groups["kept"]][["cluster", "node"]].rename(columns={"node": "kept_node"})
     removed = groups[~groups["kept"]][["cluster", "node"]]
