@@ -42,7 +42,7 @@ MASK64 = (1 << 64) - 1
 SHINGLE_UNITS = ("words", "chars")
 
 # Unicode blocks of scripts written without spaces between words.
-_NO_SPACE_BLOCKS = (
+NO_SPACE_BLOCKS = (
     (0x0E00, 0x0E7F),  # Thai
     (0x0E80, 0x0EFF),  # Lao
     (0x1000, 0x109F),  # Myanmar
@@ -100,7 +100,7 @@ def _patterns():
         elif category == "Cf":
             formats.append(cp)
     bases, marks = [], []
-    for lo, hi in _NO_SPACE_BLOCKS:
+    for lo, hi in NO_SPACE_BLOCKS:
         for cp in range(lo, hi + 1):
             category = unicodedata.category(chr(cp))
             if category[0] == "M":
@@ -231,7 +231,7 @@ def fmix64(values):
 _POWER_CACHE: dict[int, object] = {}
 
 
-def _powers(base: int, count: int):
+def powers(base: int, count: int):
     """``base**i mod 2**64`` for i < count (cached and grown, as every batch needs them)."""
     import numpy as np
 
@@ -260,7 +260,8 @@ def shingle_hashes(normalized: list[str], ngram: int, bits: int = 32):
     return combine_shingles(hashes, words, ngram, bits)
 
 
-def _cut(hashes64, bits: int):
+def cut_bits(hashes64, bits: int):
+    """The 64-bit hashes as they are (``bits=64``) or their top 32 bits as uint32 (MinHash)."""
     import numpy as np
 
     if bits == 64:
@@ -298,11 +299,11 @@ def char_shingle_hashes(normalized: list[str], size: int, bits: int = 32):
     starts += text_start[text_of]
     ends = starts + width[text_of]
     with np.errstate(over="ignore"):
-        weighted = (points.astype(np.uint64) + np.uint64(1)) * _powers(BYTE_BASE, len(points))
+        weighted = (points.astype(np.uint64) + np.uint64(1)) * powers(BYTE_BASE, len(points))
         prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
-        inverse = _powers(pow(BYTE_BASE, -1, 1 << 64), len(points) + 1)
+        inverse = powers(pow(BYTE_BASE, -1, 1 << 64), len(points) + 1)
         hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
-    return _cut(fmix64(hashes), bits), counts
+    return cut_bits(fmix64(hashes), bits), counts
 
 
 def text_shingle_hashes(texts: list[str], unit: str, size: int, bits: int = 32):

@@ -23,13 +23,13 @@ import functools
 import unicodedata
 
 from corpuskit.dedup.normalize import (
-    _NO_SPACE_BLOCKS,
     BYTE_BASE,
     MASK64,
+    NO_SPACE_BLOCKS,
     WORD_BASE,
-    _cut,
-    _powers,
+    cut_bits,
     fmix64,
+    powers,
 )
 
 LIMIT = 0x30000  # code points above are left unchanged (no table entry)
@@ -53,7 +53,7 @@ def tables():
         elif category == "Cf":
             mapped[cp] = DELETE
     kind = np.zeros(LIMIT, dtype=np.uint8)
-    for lo, hi in _NO_SPACE_BLOCKS:
+    for lo, hi in NO_SPACE_BLOCKS:
         for cp in range(lo, min(hi, LIMIT - 1) + 1):
             category = unicodedata.category(chr(cp))
             if category[0] == "M":
@@ -104,9 +104,9 @@ def word_hashes(texts: list[str]):
     at_start = starts_mask[bounds[:-1]]
     starts, ends = bounds[:-1][at_start], bounds[1:][at_start]
     with np.errstate(over="ignore"):
-        weighted = (values.astype(np.uint64) + np.uint64(1)) * _powers(BYTE_BASE, len(values))
+        weighted = (values.astype(np.uint64) + np.uint64(1)) * powers(BYTE_BASE, len(values))
         prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
-        inverse = _powers(pow(BYTE_BASE, -1, 1 << 64), len(values) + 1)
+        inverse = powers(pow(BYTE_BASE, -1, 1 << 64), len(values) + 1)
         hashes = fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
     first_word = np.searchsorted(starts, text_starts)
     return hashes, np.diff(np.append(first_word, len(starts))).astype(np.int64)
@@ -139,4 +139,4 @@ def combine_shingles(hashes, words_per_text, ngram: int, bits: int = 32):
             h = (h + int(hashes[first_word[t] + k]) * power) & MASK64
             power = (power * WORD_BASE) & MASK64
         result[shingle_start[t]] = np.uint64(h)
-    return _cut(fmix64(result), bits), per_text
+    return cut_bits(fmix64(result), bits), per_text
