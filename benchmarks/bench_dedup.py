@@ -18,7 +18,6 @@ near copies (10 %); the signature speed is also measured on real text from
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import socket
 import subprocess
@@ -115,13 +114,16 @@ def commit_speed(commit: str, corpus: Path, sample: int) -> float:
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
         script = (
             "import sys, time, pyarrow.parquet as pq\n"
-            f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+            f"sys.path.insert(1, {str(Path(__file__).parent)!r})\n"
             "from bench_dedup import corpuskit_speed, first_texts\n"
+            "import corpuskit\n"
+            f"assert corpuskit.__file__.startswith({str(tree)!r}), corpuskit.__file__\n"
             f"print(corpuskit_speed(first_texts({str(corpus)!r}, {sample})))\n"
         )
-        env = {**os.environ, "PYTHONPATH": str(tree)}
+        # Run in the extracted tree: the script's folder comes first on sys.path, before the
+        # editable install of the working copy.
         out = subprocess.run(
-            [sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env
+            [sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=tree
         )
         return float(out.stdout.strip().splitlines()[-1])
     finally:
