@@ -3,11 +3,16 @@
     .venv/bin/python benchmarks/bench_dedup.py                  # 100,000 documents
     .venv/bin/python benchmarks/bench_dedup.py --docs 1000000   # 1M documents
 
-Prints: MinHash signatures/s per core, vectorised vs a plain per-shingle datasketch
-``MinHash.update`` loop (same process, same documents); end-to-end documents/s of the
-three phases on a ``dask scheduler`` + ``--workers`` ``dask worker`` processes started on
-127.0.0.1; and the peak RSS of every process (client, scheduler, each worker), sampled
-with psutil. The corpus has planted exact copies (5 %) and near copies (10 %).
+Prints: MinHash signatures/s per core (CPU time of one process, 112 permutations, 5-word
+shingles, batches of 512 documents as the map phase hashes them) of corpuskit's vectorised
+path, of datasketch's fastest path (``MinHash.bulk``, i.e. ``update_batch`` per document, on
+the same normalised shingles) and, with ``--compare-commit REV``, of the code at that git
+revision; end-to-end documents/s of the three phases (defaults: --verify exact) on a
+``dask scheduler`` + ``--workers`` ``dask worker`` processes started on 127.0.0.1, with the
+verification phase's share of the time; and the peak RSS of every process (client,
+scheduler, each worker), sampled with psutil. The corpus has planted exact copies (5 %) and
+near copies (10 %); the signature speed is also measured on real text from
+``../shared/devdata/`` when it is present.
 """
 
 from __future__ import annotations
@@ -73,27 +78,80 @@ def make_corpus(folder: Path, docs: int, shard_docs: int, seed: int) -> int:
     return total_bytes
 
 
-def signature_speed(folder: Path, sample: int, baseline_sample: int):
-    """Signatures/s of the vectorised path and of a per-shingle datasketch loop (one core)."""
+def corpuskit_speed(texts: list[str], batch: int = 512) -> float:
+    """Signatures/s (CPU time) of corpuskit's map-phase path on ``texts``."""
+    from corpuskit.dedup.minhash import signatures
+
+    signatures(texts[:batch], 5, 112, 1)  # warm caches
+    started = time.process_time()
+    for first in range(0, len(texts), batch):
+        signatures(texts[first : first + batch], 5, 112, 1)
+    return len(texts) / (time.process_time() - started)
+
+
+def datasketch_speed(texts: list[str]) -> float:
+    """Signatures/s (CPU time) of ``datasketch.MinHash.bulk`` on the same normalised shingles."""
     from datasketch import MinHash
 
-    from corpuskit.dedup.minhash import signatures
     from corpuskit.dedup.normalize import normalize_text
 
-    texts = pq.read_table(sorted(folder.glob("*.parquet"))[0], columns=["text"])
-    texts = texts.column("text").to_pylist()[:sample]
-    signatures(texts[:10], 5, 112, 1)  # warm caches
     started = time.process_time()
-    signatures(texts, 5, 112, 1)
-    fast = len(texts) / (time.process_time() - started)
-    started = time.process_time()
-    for text in texts[:baseline_sample]:
+    sets = []
+    for text in texts:
         words = normalize_text(text).split()
-        minhash = MinHash(num_perm=112, seed=1)
-        for i in range(len(words) - 4):
-            minhash.update(" ".join(words[i : i + 5]).encode("utf-8"))
-    slow = baseline_sample / (time.process_time() - started)
-    return fast, slow
+        sets.append([" ".join(words[i : i + 5]).encode("utf-8") for i in range(len(words) - 4)])
+    MinHash.bulk(sets, num_perm=112, seed=1)
+    return len(texts) / (time.process_time() - started)
+
+
+def commit_speed(commit: str, corpus: Path, sample: int) -> float:
+    """corpuskit_speed of the code at a git revision (run in a subprocess on its sources)."""
+    tree = Path(tempfile.mkdtemp(prefix="bench_dedup_rev_"))
+    try:
+        archive = subprocess.run(
+            ["git", "archive", commit, "corpuskit"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        script = (
+            "import sys, time, pyarrow.parquet as pq\n"
+            f"sys.path.insert(1, {str(Path(__file__).parent)!r})\n"
+            "from bench_dedup import corpuskit_speed, first_texts\n"
+            "import corpuskit\n"
+            f"assert corpuskit.__file__.startswith({str(tree)!r}), corpuskit.__file__\n"
+            f"print(corpuskit_speed(first_texts({str(corpus)!r}, {sample})))\n"
+        )
+        # Run in the extracted tree: the script's folder comes first on sys.path, before the
+        # editable install of the working copy.
+        out = subprocess.run(
+            [sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=tree
+        )
+        return float(out.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def first_texts(corpus: str, sample: int) -> list[str]:
+    path = sorted(Path(corpus).glob("*.parquet"))[0]
+    return pq.read_table(path, columns=["text"]).column("text").to_pylist()[:sample]
+
+
+def real_texts(sample: int) -> list[str]:
+    """~2 KB documents of real text (devdata passages), empty without devdata."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.corpuskit.dedup_corpus import devdata_passages
+
+    passages = devdata_passages()
+    texts, current = [], []
+    for i in range(sample * 8):
+        if not passages:
+            break
+        current.append(passages[(i * 7919) % len(passages)])
+        if sum(map(len, current)) >= 2000:
+            texts.append("\n\n".join(current))
+            current = []
+        if len(texts) == sample:
+            break
+    return texts
 
 
 def _role(proc) -> str:
@@ -187,6 +245,8 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="4GiB")
     parser.add_argument("--workdir", default=None, help="keep files here (default: a temp dir)")
     parser.add_argument("--verbose", action="store_true", help="show the phases' log lines")
+    parser.add_argument("--sample", type=int, default=5000, help="documents timed per path")
+    parser.add_argument("--compare-commit", default=None, help="also time this git revision")
     args = parser.parse_args()
 
     from distributed import Client
@@ -203,7 +263,12 @@ def main() -> None:
     started = time.monotonic()
     text_bytes = make_corpus(corpus, args.docs, args.shard_docs, seed=1)
     generated = time.monotonic() - started
-    fast, slow = signature_speed(corpus, sample=2000, baseline_sample=200)
+    texts = first_texts(str(corpus), args.sample)
+    speeds = {"synthetic": (corpuskit_speed(texts), datasketch_speed(texts[: args.sample // 5]))}
+    real = real_texts(args.sample)
+    if real:
+        speeds["real text"] = (corpuskit_speed(real), datasketch_speed(real[: args.sample // 5]))
+    previous = commit_speed(args.compare_commit, corpus, args.sample) if args.compare_commit else 0
 
     address, scheduler, nannies = start_cluster(args.workers, args.memory_limit)
     try:
@@ -233,9 +298,12 @@ def main() -> None:
         f"{args.workers} dask workers, machine {psutil.cpu_count()} cores"
     )
     row("corpus generation (s)", f"{generated:,.1f}")
-    row("signatures/s per core, vectorised", f"{fast:,.0f}")
-    row("signatures/s per core, datasketch update loop", f"{slow:,.0f}")
-    row("speed-up", f"{fast / slow:,.1f}x")
+    for name, (fast, slow) in speeds.items():
+        size = sum(map(len, texts if name == "synthetic" else real)) / args.sample
+        row(f"signatures/s per core, {name} (~{size:,.0f} chars)", f"{fast:,.0f}")
+        row("  datasketch MinHash.bulk (update_batch)", f"{slow:,.0f} ({fast / slow:,.1f}x)")
+    if previous:
+        row(f"  code at {args.compare_commit}, synthetic", f"{previous:,.0f}")
     row("end-to-end seconds (map+reduce+apply)", f"{elapsed:,.1f}")
     row("end-to-end documents/s", f"{args.docs / elapsed:,.0f}")
     row("documents kept", f"{report.counters.get('kept', 0):,}")
@@ -244,9 +312,14 @@ def main() -> None:
         f"{report.counters['removed']['exact']:,} / {report.counters['removed']['minhash']:,}",
     )
     row(
-        "candidates / verified pairs",
-        f"{counters.get('candidates', 0):,} / {counters.get('verified_pairs', 0):,}",
+        "candidates / verified / rejected pairs",
+        f"{counters.get('candidates', 0):,} / {counters.get('verified_pairs', 0):,} / "
+        f"{counters.get('rejected_pairs', 0):,}",
     )
+    verify = counters.get("seconds", {}).get("verify", 0.0)
+    row("verification seconds (share of end-to-end)", f"{verify:,.1f} ({verify / elapsed:.0%})")
+    parts = {k: v for k, v in counters.get("seconds", {}).items() if k.startswith("verify.")}
+    row("  of which", ", ".join(f"{k[7:]} {v:,.1f}" for k, v in parts.items()))
     print("  peak RSS per process (MB):")
     for name, peak in sorted(sampler.peaks.items()):
         row("  " + name, f"{peak / 2**20:,.0f}")

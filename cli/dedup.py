@@ -50,31 +50,32 @@ def resolve_settings(
     keep,
     priority,
     partition_rows,
+    target_recall=0.99,
+    shingle=None,
 ):
-    """Resolve bands x rows: explicit, else FineWeb's 14 x 8 at the defaults, else optimal."""
-    from corpuskit.dedup.lsh import optimal_bands_rows
-    from corpuskit.dedup.pipeline import DedupSettings
+    """Resolve the shingles and bands x rows: explicit, else chosen for the verify mode."""
+    from corpuskit.dedup.normalize import parse_shingle
+    from corpuskit.dedup.pipeline import DedupSettings, resolve_banding
+
+    unit, size = parse_shingle(shingle) if shingle else ("words", ngram)
 
     if (bands is None) != (rows is None):
         raise ConfigError("--bands and --rows go together: give both, or --threshold alone")
     if threshold is not None and not 0.0 < threshold <= 1.0:
         raise ConfigError(f"--threshold {threshold} is not in (0, 1]")
-    if bands is not None:
-        if bands * rows > num_perm:
-            raise ConfigError(
-                f"--bands {bands} x --rows {rows} = {bands * rows} exceeds --num-perm {num_perm}"
-            )
-    elif threshold is None and num_perm == 112:
-        bands, rows = 14, 8  # FineWeb's setting
-    else:
-        bands, rows = optimal_bands_rows(threshold or 0.72, num_perm)
+    if bands is not None and bands * rows > num_perm:
+        raise ConfigError(
+            f"--bands {bands} x --rows {rows} = {bands * rows} exceeds --num-perm {num_perm}"
+        )
     if not (exact or url or minhash or lines):
         raise ConfigError(
             "nothing to do: enable at least one of --exact, --url, --minhash, --lines"
         )
     ranks = tuple(p.strip() for p in priority.split(",") if p.strip()) if priority else ()
-    return DedupSettings(
-        ngram=ngram,
+    settings = DedupSettings(
+        ngram=size,
+        shingle=unit,
+        target_recall=target_recall,
         num_perm=num_perm,
         bands=bands,
         rows=rows,
@@ -90,6 +91,7 @@ def resolve_settings(
         priority=ranks,
         partition_rows=partition_rows,
     )
+    return resolve_banding(settings)
 
 
 @click.command("dedup")
@@ -149,6 +151,12 @@ def resolve_settings(
     "--ngram", type=click.IntRange(min=1), default=5, show_default=True, help="Words per shingle."
 )
 @click.option(
+    "--shingle",
+    default=None,
+    metavar="words:N|chars:N",
+    help="Shingles: N-word (CJK/Thai: N-character) or N-character windows [default: words:NGRAM].",
+)
+@click.option(
     "--num-perm",
     type=click.IntRange(min=1),
     default=112,
@@ -159,7 +167,14 @@ def resolve_settings(
     "--threshold",
     type=float,
     default=None,
-    help="Jaccard threshold: picks bands x rows (and the --verify cut) [default: 0.72].",
+    help="Jaccard threshold: picks bands x rows and the --verify cut [default: 0.72].",
+)
+@click.option(
+    "--target-recall",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.99,
+    show_default=True,
+    help="With --verify exact: chance that a pair at the threshold is found (picks bands x rows).",
 )
 @click.option("--bands", type=click.IntRange(min=1), default=None, help="LSH bands (with --rows).")
 @click.option(
@@ -167,8 +182,12 @@ def resolve_settings(
 )
 @click.option(
     "--verify",
-    is_flag=True,
-    help="Drop candidate pairs whose signature-estimated Jaccard is below the threshold.",
+    type=click.Choice(["exact", "signature", "none"]),
+    default="exact",
+    show_default=True,
+    is_flag=False,
+    flag_value="exact",
+    help="Check candidate pairs: exact shingle Jaccard, the signature estimate, or not at all.",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="MinHash permutation seed.")
 @click.option(
@@ -200,8 +219,10 @@ def command(
     lines,
     min_sentences,
     ngram,
+    shingle,
     num_perm,
     threshold,
+    target_recall,
     bands,
     rows,
     verify,
@@ -223,8 +244,9 @@ def command(
     \b
     Phases: map (signatures per shard) -> reduce (Dask DataFrame shuffles: URL and exact
     groups, MinHash LSH buckets, connected components, keep rule) -> apply (each input
-    shard rewritten without the removed documents). Defaults follow FineWeb: 5-word
-    shingles, 112 permutations as 14 bands x 8 rows (threshold ~0.72).
+    shard rewritten without the removed documents). Defaults: FineWeb's 5-word shingles
+    and 112 permutations; bands x rows chosen so a pair at --threshold (0.72) is found with
+    --target-recall (0.99), and every candidate pair checked on its exact shingle Jaccard.
 
     \b
     Examples:
@@ -252,6 +274,8 @@ def command(
         keep,
         priority,
         partition_rows,
+        target_recall,
+        shingle,
     )
     if dry_run:
         options.print_dry_run(

@@ -39,3 +39,25 @@ def optimal_bands_rows(
             if error < best_error:
                 best, best_error = (bands, rows), error
     return best
+
+
+@functools.lru_cache(maxsize=64)
+def recall_bands_rows(threshold: float, num_perm: int, target_recall: float) -> tuple[int, int]:
+    """Banding for exact verification: a pair at the threshold is a candidate with
+    probability >= ``target_recall``, with the fewest chance candidates.
+
+    For every row count r the fewest bands b (``b * r <= num_perm``) reaching the target at
+    the threshold are taken; among those pairs the one with the smallest false-candidate
+    area below the threshold wins (fewer pairs to verify). Precision then comes from the
+    exact check, so the banding only has to find. Falls back to the most sensitive banding
+    (``num_perm`` bands of one row) when no pair reaches the target.
+    """
+    best, best_area = (num_perm, 1), float("inf")
+    for rows in range(1, num_perm + 1):
+        for bands in range(1, num_perm // rows + 1):
+            if candidate_probability(threshold, bands, rows) >= target_recall:
+                area = _area(bands, rows, 0.0, threshold, complement=False)
+                if area < best_area:
+                    best, best_area = (bands, rows), area
+                break
+    return best

@@ -1,38 +1,153 @@
-"""Text normalisation, shingling and the vectorised shingle hash used by MinHash.
+"""Text normalisation, script-aware shingling and the vectorised shingle hash used by MinHash.
 
 Normalisation follows FineWeb/datatrove's ``simplify_text`` idea: Unicode NFKC, lower
-case, every digit replaced by ``0``, punctuation replaced by a space, whitespace collapsed.
-Shingles are word n-grams (``--ngram 5``, as FineWeb and text-dedup) of that text; a text
-with fewer than n words is one shingle made of all its words.
+case, every digit replaced by ``0``, punctuation and symbols replaced by a space (combining
+marks are kept, so Devanagari or Thai words stay whole), whitespace collapsed.
 
-The shingle hash is computed for a whole batch of documents at once with numpy: a
-polynomial hash of each word's UTF-8 bytes (from prefix sums, mod 2**64), then a
-polynomial combination of n consecutive word hashes, finished with the MurmurHash3
-64-bit finaliser and cut to 32 bits (the input width of datasketch's ``affine32`` scheme).
-:func:`shingle_hash32` is the scalar reference of the same function.
+Shingles (``--shingle``) are either ``words:N`` -- n-grams of words (``--ngram 5``, as
+FineWeb and text-dedup) where, in scripts written without spaces between words (Chinese,
+Japanese, Thai, Lao, Khmer, Myanmar), every character (with its combining marks) counts as
+a word, as text-dedup and NeMo Curator do for CJK -- or ``chars:N``: every window of N
+characters of the normalised text (NeMo Curator uses 24). A text shorter than one shingle
+is one shingle made of all of it; a text with no word has none.
+
+The shingle hash is computed for a whole batch of documents at once with numpy
+(:mod:`corpuskit.dedup.wordhash`): a polynomial hash of each word's code points (from
+prefix sums, mod 2**64), then a
+polynomial combination of n consecutive word hashes (for ``chars:N``, one polynomial over
+the N code points), finished with the MurmurHash3 64-bit finaliser. MinHash uses its top
+32 bits (the input width of datasketch's ``affine32`` scheme); exact verification uses all
+64. :func:`shingle_hash32` / :func:`char_shingle_hash64` are the scalar references.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 
-_PUNCTUATION = re.compile(r"[^\w\s]|_")
+from corpuskit.errors import ConfigError
+
 _DIGIT = re.compile(r"\d")
+# A quick test for characters of the scripts below (BMP blocks, or any astral character).
+_MAY_SPLIT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
 
 # Odd multipliers (invertible mod 2**64) for the byte- and word-level polynomial hashes.
 BYTE_BASE = 0x100000001B3
 WORD_BASE = 0x9E3779B97F4A7C15
 MASK64 = (1 << 64) - 1
+SHINGLE_UNITS = ("words", "chars")
+
+# Unicode blocks of scripts written without spaces between words.
+NO_SPACE_BLOCKS = (
+    (0x0E00, 0x0E7F),  # Thai
+    (0x0E80, 0x0EFF),  # Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3005, 0x3007),  # ideographic iteration mark, closing mark, number zero
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # CJK extensions B-G
+)
+# ASCII: lower case, digits -> 0, punctuation/symbols -> space, in one bytes.translate.
+_ASCII_TABLE = bytes(
+    (
+        ord("0")
+        if chr(i).isdigit()
+        else ord(chr(i).lower())
+        if chr(i).isalnum() or chr(i).isspace()
+        else ord(" ")
+    )
+    for i in range(128)
+) + bytes(range(128, 256))
 
 
-def normalize_text(text: str) -> str:
-    """NFKC, lower case, digits -> 0, punctuation -> space, whitespace collapsed."""
+def _char_class(codepoints) -> str:
+    """A regex character class (contents) of code points, as ranges."""
+    parts, run = [], []
+    for cp in sorted(codepoints):
+        if run and cp == run[-1] + 1:
+            run.append(cp)
+            continue
+        if run:
+            parts.append(_range(run[0], run[-1]))
+        run = [cp]
+    if run:
+        parts.append(_range(run[0], run[-1]))
+    return "".join(parts)
+
+
+def _range(lo: int, hi: int) -> str:
+    return re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns():
+    """Regexes: punctuation/symbols (BMP, astral), format characters, no-space-script
+    tokens (BMP with marks, astral)."""
+    separators, formats = [], []
+    for cp in range(0x30000):
+        category = unicodedata.category(chr(cp))
+        if category[0] in "PS" or category == "Cc":
+            separators.append(cp)
+        elif category == "Cf":
+            formats.append(cp)
+    bases, marks = [], []
+    for lo, hi in NO_SPACE_BLOCKS:
+        for cp in range(lo, hi + 1):
+            category = unicodedata.category(chr(cp))
+            if category[0] == "M":
+                marks.append(cp)
+            elif category[0] in "LN":
+                bases.append(cp)
+    # re matches a class of BMP code points with a bitmap, but scans ranges one by one once
+    # the class has astral ones: those go in a second regex, used only when needed.
+    return (
+        re.compile(f"[{_char_class(c for c in separators if c < 0x10000)}]"),
+        re.compile(f"[{_char_class(c for c in separators + formats if c >= 0x10000)}]"),
+        re.compile(f"[{_char_class(c for c in formats if c < 0x10000)}]"),
+        re.compile(f"([{_char_class(c for c in bases if c < 0x10000)}][{_char_class(marks)}]*)"),
+        re.compile(f"([{_char_class(c for c in bases if c >= 0x10000)}])"),
+    )
+
+
+def normalize_text(text: str, split_scripts: bool = True) -> str:
+    """NFKC, lower case, digits -> 0, punctuation -> space, whitespace collapsed.
+
+    With ``split_scripts`` every character of a script written without spaces (CJK, Thai,
+    ...) becomes a word of its own (the ``words:N`` shingles); ``chars:N`` does not split.
+    """
+    if text.isascii():
+        return " ".join(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split())
+    separators, astral_separators, formats, no_space, astral_no_space = _patterns()
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _DIGIT.sub("0", text)
-    text = _PUNCTUATION.sub(" ", text)
+    text = formats.sub("", text)
+    text = _DIGIT.sub("0", separators.sub(" ", text))
+    astral = max(text, default=" ") > "\uffff"
+    if astral:  # astral format characters (tags) are rare enough to take as separators
+        text = astral_separators.sub(" ", text)
+    if split_scripts and _MAY_SPLIT.search(text):
+        text = no_space.sub(r" \1 ", text)
+        if astral:
+            text = astral_no_space.sub(r" \1 ", text)
     return " ".join(text.split())
+
+
+def parse_shingle(spec: str) -> tuple[str, int]:
+    """``words:N`` or ``chars:N`` -> (unit, N); a ConfigError names the accepted forms."""
+    unit, _, size = spec.partition(":")
+    if unit not in SHINGLE_UNITS or not size.isdigit() or int(size) < 1:
+        raise ConfigError(
+            f"--shingle {spec!r}: expected words:N or chars:N with N >= 1 (e.g. words:5, chars:24)"
+        )
+    return unit, int(size)
 
 
 def exact_text(text: str) -> str:
@@ -40,8 +155,13 @@ def exact_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def shingles(text: str, ngram: int) -> set[str]:
-    """The set of word n-gram shingles of the normalised text (reference implementation)."""
+def shingles(text: str, ngram: int, unit: str = "words") -> set[str]:
+    """The set of shingles of the normalised text (reference implementation, exact truth)."""
+    if unit == "chars":
+        chars = normalize_text(text, split_scripts=False)
+        if len(chars) <= ngram:
+            return {chars} if chars else set()
+        return {chars[i : i + ngram] for i in range(len(chars) - ngram + 1)}
     words = normalize_text(text).split()
     if not words:
         return set()
@@ -80,8 +200,8 @@ def _fmix64_scalar(h: int) -> int:
 def _word_hash_scalar(word: str) -> int:
     h = 0
     power = 1
-    for byte in word.encode("utf-8"):
-        h = (h + (byte + 1) * power) & MASK64
+    for char in word:
+        h = (h + (ord(char) + 1) * power) & MASK64
         power = (power * BYTE_BASE) & MASK64
     return _fmix64_scalar(h)
 
@@ -111,13 +231,13 @@ def fmix64(values):
 _POWER_CACHE: dict[int, object] = {}
 
 
-def _powers(base: int, count: int):
+def powers(base: int, count: int):
     """``base**i mod 2**64`` for i < count (cached and grown, as every batch needs them)."""
     import numpy as np
 
     cached = _POWER_CACHE.get(base)
     if cached is None or len(cached) < count:
-        size = max(count, 1 << 20)
+        size = max(2 * count, 1 << 21)
         powers = np.full(size, base, dtype=np.uint64)
         powers[0] = 1
         with np.errstate(over="ignore"):
@@ -126,56 +246,68 @@ def _powers(base: int, count: int):
     return cached[:count]
 
 
-def shingle_hashes(normalized: list[str], ngram: int):
-    """Hash the shingles of many normalised texts at once.
+def shingle_hashes(normalized: list[str], ngram: int, bits: int = 32):
+    """Hash the word shingles of many texts at once (:mod:`corpuskit.dedup.wordhash`).
 
-    Returns ``(hashes, counts)``: a uint32 array with the shingle hashes of every text in
-    order, and the number of shingles of each text (0 for a text with no words).
+    Returns ``(hashes, counts)``: the shingle hashes of every text in order (uint32, the
+    top half of the 64-bit hash, or uint64 with ``bits=64``) and the number of shingles of
+    each text (0 for a text with no words). Normalised or raw texts give the same result
+    (normalisation is idempotent).
+    """
+    from corpuskit.dedup.wordhash import combine_shingles, word_hashes
+
+    hashes, words = word_hashes(normalized)
+    return combine_shingles(hashes, words, ngram, bits)
+
+
+def cut_bits(hashes64, bits: int):
+    """The 64-bit hashes as they are (``bits=64``) or their top 32 bits as uint32 (MinHash)."""
+    import numpy as np
+
+    if bits == 64:
+        return hashes64
+    return (hashes64 >> np.uint64(32)).astype(np.uint32)
+
+
+def char_shingle_hash64(chars: str) -> int:
+    """Scalar reference of the 64-bit hash of one ``chars:N`` shingle (a string)."""
+    h = 0
+    power = 1
+    for char in chars:
+        h = (h + (ord(char) + 1) * power) & MASK64
+        power = (power * BYTE_BASE) & MASK64
+    return _fmix64_scalar(h)
+
+
+def char_shingle_hashes(normalized: list[str], size: int, bits: int = 32):
+    """Hash every window of ``size`` code points of many normalised texts at once.
+
+    Same return value as :func:`shingle_hashes`; a text shorter than ``size`` is one
+    shingle. The window hash comes from prefix sums of ``(code point + 1) * BASE**i``.
     """
     import numpy as np
 
-    counts = np.zeros(len(normalized), dtype=np.int64)
-    nonempty = [i for i, text in enumerate(normalized) if text]
-    if not nonempty:
-        return np.zeros(0, dtype=np.uint32), counts
-    texts = [normalized[i] for i in nonempty]
-    buffer = " ".join(texts).encode("utf-8")
-    data = np.frombuffer(buffer, dtype=np.uint8)
-    spaces = np.flatnonzero(data == 32)
-    starts = np.concatenate(([0], spaces + 1))
-    ends = np.concatenate((spaces, [len(data)]))
+    lengths = np.array([len(t) for t in normalized], dtype=np.int64)
+    counts = np.where(lengths >= size, lengths - size + 1, (lengths > 0).astype(np.int64))
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.uint32 if bits == 32 else np.uint64), counts
+    points = np.frombuffer("".join(normalized).encode("utf-32-le"), dtype=np.uint32)
+    text_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    width = np.minimum(lengths, size)
+    text_of = np.repeat(np.arange(len(normalized)), counts)
+    starts = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    starts += text_start[text_of]
+    ends = starts + width[text_of]
     with np.errstate(over="ignore"):
-        weighted = (data.astype(np.uint64) + np.uint64(1)) * _powers(BYTE_BASE, len(data))
+        weighted = (points.astype(np.uint64) + np.uint64(1)) * powers(BYTE_BASE, len(points))
         prefix = np.concatenate(([np.uint64(0)], np.cumsum(weighted, dtype=np.uint64)))
-        inverse = _powers(pow(BYTE_BASE, -1, 1 << 64), len(data) + 1)
-        word_hashes = fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
-    words_per_text = np.array([text.count(" ") + 1 for text in texts], dtype=np.int64)
-    first_word = np.concatenate(([0], np.cumsum(words_per_text)[:-1]))
-    total_words = len(word_hashes)
-    # Shingle starting at every word position: sum of the next n word hashes * WORD_BASE**k.
-    combined = np.zeros(total_words, dtype=np.uint64)
-    power = 1
-    with np.errstate(over="ignore"):
-        for k in range(ngram):
-            combined[: total_words - k] += word_hashes[k:] * np.uint64(power)
-            power = (power * WORD_BASE) & MASK64
-    full = words_per_text >= ngram
-    per_text = np.where(full, words_per_text - ngram + 1, 1)
-    # Start positions of every shingle, text by text.
-    text_of_shingle = np.repeat(np.arange(len(texts)), per_text)
-    offset_in_text = np.arange(len(text_of_shingle)) - np.repeat(
-        np.concatenate(([0], np.cumsum(per_text)[:-1])), per_text
-    )
-    positions = first_word[text_of_shingle] + offset_in_text
-    hashes = combined[positions]
-    short = np.flatnonzero(~full)
-    for t in short:  # fewer words than n: one shingle of all words (rare)
-        h = 0
-        power = 1
-        for k in range(words_per_text[t]):
-            h = (h + int(word_hashes[first_word[t] + k]) * power) & MASK64
-            power = (power * WORD_BASE) & MASK64
-        hashes[np.flatnonzero(text_of_shingle == t)[0]] = np.uint64(h)
-    result = (fmix64(hashes) >> np.uint64(32)).astype(np.uint32)
-    counts[nonempty] = per_text
-    return result, counts
+        inverse = powers(pow(BYTE_BASE, -1, 1 << 64), len(points) + 1)
+        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+    return cut_bits(fmix64(hashes), bits), counts
+
+
+def text_shingle_hashes(texts: list[str], unit: str, size: int, bits: int = 32):
+    """Normalise raw texts and hash their ``words:N`` or ``chars:N`` shingles (see above)."""
+    if unit == "chars":
+        return char_shingle_hashes([normalize_text(t, False) for t in texts], size, bits)
+    return shingle_hashes(texts, size, bits)

@@ -15,8 +15,8 @@ from typing import Any
 from corpuskit import storage
 from corpuskit.dedup import work
 from corpuskit.dedup.reduce import ReduceConfig, run_reduce
-from corpuskit.dedup.steps import ApplyStep, SignatureStep
-from corpuskit.errors import ConfigError, InputError
+from corpuskit.dedup.steps import ApplyStep, ShingleStep, SignatureStep
+from corpuskit.errors import ConfigError, InputError, ShardError
 from corpuskit.executor import Shard, StageSpec
 from corpuskit.progress import log
 from corpuskit.readers import expand_document_inputs
@@ -40,19 +40,58 @@ class DedupSettings:
 
     ngram: int = 5
     num_perm: int = 112
-    bands: int = 14
-    rows: int = 8
+    bands: int | None = None  # None: chosen by resolve_banding
+    rows: int | None = None
     threshold: float = 0.72
     seed: int = 1
     exact: bool = True
     url: bool = False
     minhash: bool = True
-    verify: bool = False
+    verify: str = "exact"  # none | signature | exact
+    target_recall: float = 0.99
+    shingle: str = "words"  # words | chars (N is ngram)
     lines: str = ""
     min_sentences: int = 3
     keep: str = "oldest"
     priority: tuple[str, ...] = ()
     partition_rows: int = 1_000_000
+
+
+VERIFY_MODES = ("none", "signature", "exact")
+
+
+def resolve_banding(settings: DedupSettings) -> DedupSettings:
+    """Fill in bands x rows when not given (see docs/dedup.md, "Choosing bands x rows").
+
+    ``--verify exact``: the banding that makes a pair at the threshold a candidate with
+    probability ``target_recall`` (precision comes from the exact check). Otherwise
+    FineWeb's 14 x 8 at its defaults (112 permutations, threshold 0.72), else datasketch's
+    rule (equal false positive and negative areas).
+    """
+    from corpuskit.dedup.lsh import optimal_bands_rows, recall_bands_rows
+
+    if settings.verify not in VERIFY_MODES:
+        raise ConfigError(f"--verify {settings.verify!r}: use one of {', '.join(VERIFY_MODES)}")
+    if not 0.0 < settings.target_recall < 1.0:
+        raise ConfigError(f"--target-recall {settings.target_recall} is not in (0, 1)")
+    if settings.bands is not None and settings.rows is not None:
+        return settings
+    if settings.verify == "exact":
+        bands, rows = recall_bands_rows(
+            settings.threshold, settings.num_perm, settings.target_recall
+        )
+    elif settings.threshold == 0.72 and settings.num_perm == 112:
+        bands, rows = 14, 8  # FineWeb's setting
+    else:
+        bands, rows = optimal_bands_rows(settings.threshold, settings.num_perm)
+    return dataclasses.replace(settings, bands=bands, rows=rows)
+
+
+def predicted_recall(settings: DedupSettings) -> float:
+    """Probability that a pair exactly at the threshold becomes a candidate (the S-curve)."""
+    from corpuskit.dedup.lsh import candidate_probability
+
+    return candidate_probability(settings.threshold, settings.bands, settings.rows)
 
 
 def _shard_id(name: str, path: str, prefix: bool) -> str:
@@ -123,6 +162,11 @@ def _check_settings(work_dir: str, settings: DedupSettings, inputs, overwrite: b
     atomic_write_text(path, json.dumps(current, indent=1, sort_keys=True))
 
 
+def _decisions(counters: dict) -> dict:
+    """The reduce counters that reflect decisions (timings vary from run to run)."""
+    return {k: v for k, v in counters.items() if k != "seconds"}
+
+
 def local_scheduler(executor) -> str | None:
     """The Dask scheduler for the reduce phase: the cluster's client, or threads locally."""
     if getattr(executor, "name", "") == "dask":
@@ -139,6 +183,7 @@ def run_dedup(
     keep_rejected: bool = False,
 ):
     """Run the three phases; returns the apply stage's report (or the map's, if it failed)."""
+    settings = resolve_banding(settings)
     shards = plan_shards(inputs, settings)
     out = storage.normalize(output)
     work_dir = storage.join(out, "_work")
@@ -148,11 +193,12 @@ def run_dedup(
     map_params = SignatureStep.Params(
         work=work_dir,
         ngram=settings.ngram,
+        unit=settings.shingle,
         num_perm=settings.num_perm,
         seed=settings.seed,
         bands=settings.bands,
         rows=settings.rows,
-        with_signature=settings.verify,
+        with_signature=settings.verify == "signature",
         lines=settings.lines,
     )
     log(f"dedup: map: signatures of {len(shards)} shards")
@@ -181,8 +227,23 @@ def run_dedup(
     )
     redo = overwrite or map_report.processed > 0
     marker_before = work.read_reduce_marker(work_dir)
-    counters = run_reduce(config, local_scheduler(executor), redo)
-    redo = redo or marker_before is None or marker_before.get("counters") != counters
+
+    def shingle_pass():
+        params = ShingleStep.Params(work=work_dir, unit=settings.shingle, ngram=settings.ngram)
+        spec = StageSpec(ShingleStep.name, params, storage.join(work_dir, work.SHINGLES))
+        report = run_stage(spec, shards, executor, paths, overwrite=True)
+        if report.failed:
+            failed = ", ".join(f["shard"] for f in report.failed[:3])
+            raise ShardError(f"dedup: the shingle pass failed on {failed}: rerun to retry")
+
+    counters = run_reduce(config, local_scheduler(executor), redo, shingle_pass)
+    redo = (
+        redo
+        or marker_before is None
+        or _decisions(marker_before["counters"]) != _decisions(counters)
+    )
+    if settings.minhash:
+        counters = {**counters, "predicted_recall": round(predicted_recall(settings), 4)}
     apply_params = ApplyStep.Params(
         work=work_dir, lines=settings.lines, min_sentences=settings.min_sentences
     )

@@ -7,8 +7,11 @@ In order, each on the documents not removed by an earlier method:
 3. MinHash (``--minhash``): melt the band keys to ``(band, key, node)`` rows, shuffle them
    by ``(band, key)``, emit a star edge from every member of a bucket to the bucket's
    smallest node, drop duplicate edges, optionally keep only edges whose signatures agree
-   on at least ``threshold`` of their values (``--verify``), then label connected
+   on at least ``threshold`` of their values (``--verify signature``), then label connected
    components (:mod:`corpuskit.dedup.components`) and keep one member per component.
+   With ``--verify exact`` (:mod:`corpuskit.dedup.verify`) buckets yield windowed pairs,
+   a second map pass reads the candidates' shingle sets, every pair's exact Jaccard decides
+   whether it is an edge, and the chain guard checks each removed member against the kept.
 4. Line/span dedup (``--lines``): shuffle unit keys of the surviving pages by key and mark
    every repeated unit but the first.
 
@@ -21,9 +24,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import time
 from typing import Any
 
 from corpuskit import storage
+from corpuskit.dedup import verify as exact
 from corpuskit.dedup import work
 from corpuskit.dedup.components import connected_components
 from corpuskit.dedup.keep import mark_kept
@@ -66,7 +71,7 @@ class ReduceConfig:
     url: bool = False
     exact: bool = True
     minhash: bool = True
-    verify: bool = False
+    verify: str = "none"  # none | signature | exact
     threshold: float = 0.72
     keep: str = "oldest"
     bands: int = 14
@@ -162,10 +167,13 @@ def _write_part(frame, folder: str, schema, partition_info=None):
 class Reducer:
     """Runs the reduce phase on one Dask scheduler (a distributed Client or a local one)."""
 
-    def __init__(self, config: ReduceConfig, scheduler: str | None = None):
+    def __init__(self, config: ReduceConfig, scheduler: str | None = None, shingle_pass=None):
         self.config = config
         self.scheduler = scheduler  # None: the default (distributed) client
+        # Runs the second map pass (--verify exact) once _work/candidates/ is written.
+        self.shingle_pass = shingle_pass
         self.counters: dict[str, Any] = {}
+        self.seconds: dict[str, float] = {}
 
     # -- scheduler helpers ------------------------------------------------------------
     def persist(self, collection):
@@ -203,6 +211,7 @@ class Reducer:
         total = sum(work.num_rows(f) for f in files)
         parts = max(1, math.ceil(total / cfg.partition_rows))
         self.counters = {"documents": total}
+        started = time.monotonic()
         with dask.config.set(
             {"dataframe.shuffle.method": "tasks", "dataframe.convert-string": False}
         ):
@@ -226,6 +235,8 @@ class Reducer:
             self._write_clusters(groups)
             if cfg.lines:
                 self._lines(root, gone, parts)
+        self.seconds["reduce"] = time.monotonic() - started
+        self.counters["seconds"] = {k: round(v, 3) for k, v in sorted(self.seconds.items())}
         return self.counters
 
     def _alive(self, frame, gone):
@@ -258,10 +269,16 @@ class Reducer:
             _melt_bands, cfg.bands, meta=_meta_of(_melt_bands, bands, cfg.bands)
         )
         shuffled = melted.shuffle(on=["band", "key"], npartitions=long_parts)
-        edges = shuffled.map_partitions(_star_edges, meta=_meta_of(_star_edges, shuffled))
-        edges = self.persist(edges.drop_duplicates(split_out=parts))
+        if cfg.verify == "exact":
+            pairs = shuffled.map_partitions(
+                exact.bucket_pairs, meta=_meta_of(exact.bucket_pairs, shuffled)
+            )
+        else:
+            pairs = shuffled.map_partitions(_star_edges, meta=_meta_of(_star_edges, shuffled))
+        edges = self.persist(pairs.drop_duplicates(split_out=parts))
         candidates = edges.shape[0]
-        if cfg.verify:
+        shingles = None
+        if cfg.verify == "signature":
             log("dedup: reduce: verifying candidate pairs on signatures")
             sigs = read_frame(files, ["node", "signature"])
             joined = edges.merge(
@@ -272,6 +289,8 @@ class Reducer:
             edges = self.persist(
                 joined.map_partitions(_verify_edges, cfg.threshold, meta=edges._meta)
             )
+        elif cfg.verify == "exact":
+            edges, shingles = exact.verify_candidates(self, edges, parts)
         candidates, verified, _ = self.compute_many(
             candidates,
             edges.shape[0],
@@ -279,6 +298,8 @@ class Reducer:
         )
         self.counters["candidates"] = int(candidates)
         self.counters["verified_pairs"] = int(verified)
+        if cfg.verify == "exact":
+            self.counters["rejected_pairs"] = int(candidates) - int(verified)
         log("dedup: reduce: connected components")
         labels, rounds = connected_components(edges, parts, self.persist, self.compute)
         self.counters["component_rounds"] = rounds
@@ -291,6 +312,8 @@ class Reducer:
         members = members.rename(columns={"label": "minhash_label"})
         groups = self._groups(members, "minhash_label", cfg.keep, "minhash", parts)
         self.compute(labels_written)
+        if shingles is not None:
+            groups = exact.chain_guard(self, groups, shingles, edges, parts)
         return groups
 
     def _write_clusters(self, groups) -> None:
@@ -300,10 +323,10 @@ class Reducer:
         if not groups:
             return
         rows = dd.concat(groups)
-        kept = rows[rows["kept"]]
         removed = rows[~rows["kept"] & ~rows["is_index"]]
+        clusters = rows[["method", "cluster"]].drop_duplicates()
         per_method, counts, _, _ = self.compute_many(
-            kept.groupby("method").size(),
+            clusters.groupby("method").size(),
             removed.groupby(["input", "method"]).size(),
             self.writer(rows, cfg.clusters, work.clusters_schema()),
             self.writer(
@@ -338,7 +361,9 @@ class Reducer:
         self.counters["units_dropped"] = int(count)
 
 
-def run_reduce(config: ReduceConfig, scheduler: str | None, overwrite: bool) -> dict[str, Any]:
+def run_reduce(
+    config: ReduceConfig, scheduler: str | None, overwrite: bool, shingle_pass=None
+) -> dict[str, Any]:
     """Run the reduce phase unless ``_work/reduce.json`` records it for the same settings."""
     root = config.work
     marker = work.read_reduce_marker(root)
@@ -346,7 +371,7 @@ def run_reduce(config: ReduceConfig, scheduler: str | None, overwrite: bool) -> 
         log("dedup: reduce phase already done; reusing its decisions")
         return marker["counters"]
     storage.delete(storage.join(root, work.REDUCE_MARKER))
-    counters = Reducer(config, scheduler).run()
+    counters = Reducer(config, scheduler, shingle_pass).run()
     from corpuskit.dataset import atomic_write_text
 
     atomic_write_text(

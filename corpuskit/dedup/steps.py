@@ -18,7 +18,7 @@ from corpuskit import storage
 from corpuskit.dedup import lines as line_units
 from corpuskit.dedup import work
 from corpuskit.dedup.minhash import band_keys, signatures_from_hashes
-from corpuskit.dedup.normalize import exact_text, key64, normalize_text, shingle_hashes
+from corpuskit.dedup.normalize import exact_text, key64, text_shingle_hashes
 from corpuskit.dedup.urlnorm import normalize_url
 from corpuskit.document import content_id
 from corpuskit.readers import read_documents
@@ -81,6 +81,7 @@ class SignatureStep(Step):
     class Params:
         work: str = ""
         ngram: int = 5
+        unit: str = "words"  # or "chars" (--shingle chars:N)
         num_perm: int = 112
         seed: int = 1
         bands: int = 14
@@ -103,7 +104,7 @@ class SignatureStep(Step):
 
         def flush():
             texts = [record[1] for record in batch]
-            hashes, counts = shingle_hashes([normalize_text(t) for t in texts], p.ngram)
+            hashes, counts = text_shingle_hashes(texts, p.unit, p.ngram)
             matrix = signatures_from_hashes(hashes, counts, p.num_perm, p.seed)
             keys = band_keys(matrix, p.bands, p.rows)
             for i, (doc_id, text, url, timestamp, source) in enumerate(batch):
@@ -155,6 +156,61 @@ class SignatureStep(Step):
                 storage.join(root, work.LINES, f"{shard.id}.parquet"),
             )
         return counters
+
+
+@register_step
+class ShingleStep(Step):
+    """Second map pass (``--verify exact``): the shingle sets of one shard's candidates.
+
+    Reads the shard again, keeps only its documents listed in ``_work/candidates/``
+    and writes their sorted, duplicate-free 64-bit shingle hashes to
+    ``_work/shingles/<shard>.parquet``.
+    """
+
+    name = "dedup.shingles"
+
+    @dataclasses.dataclass(frozen=True)
+    class Params:
+        work: str = ""
+        unit: str = "words"
+        ngram: int = 5
+
+    def run(self, shard, output) -> dict[str, Any]:
+        import numpy as np
+        import pyarrow as pa
+
+        p = self.params
+        root = p.work
+        input_name = shard.option("input")
+        wanted = set(work.read_column(storage.join(root, work.CANDIDATES), "node"))
+        nodes: list[int] = []
+        lists: list = []
+        batch: list[tuple[int, str]] = []
+
+        def flush():
+            hashes, counts = text_shingle_hashes([t for _, t in batch], p.unit, p.ngram, 64)
+            hashes = hashes.view(np.int64)
+            end = 0
+            for (node, _), count in zip(batch, counts.tolist(), strict=True):
+                nodes.append(node)
+                lists.append(np.unique(hashes[end : end + count]))
+                end += count
+            batch.clear()
+
+        if wanted:
+            for doc_id, text, _, _, _ in iter_records(shard.path, input_name):
+                node = work.node_of(input_name, doc_id)
+                if node in wanted:
+                    batch.append((node, text))
+                    if len(batch) >= BATCH_DOCS:
+                        flush()
+        if batch:
+            flush()
+        work.write_table(
+            pa.table({"node": nodes, "hashes": lists}, schema=work.shingles_schema()),
+            storage.join(root, work.SHINGLES, f"{shard.id}.parquet"),
+        )
+        return {"documents": len(nodes), "shingles": int(sum(len(x) for x in lists))}
 
 
 def _read_for_shard(folder: str, shard_id: str, columns: list[str]):

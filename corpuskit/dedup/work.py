@@ -4,6 +4,12 @@
 
     OUT/_work/signatures/<shard>.parquet   map: one row per document (SIGNATURE_COLUMNS)
     OUT/_work/lines/<shard>.parquet        map, with --lines: one row per line/span key
+    OUT/_work/candidates/part.N.parquet    reduce, --verify exact: node of every document
+                                           in a candidate pair
+    OUT/_work/shingles/<shard>.parquet     second map, --verify exact: sorted 64-bit shingle
+                                           hashes of that shard's candidate documents
+    OUT/_work/scored/part.N.parquet        reduce, --verify exact: (u, v, jaccard) of every
+                                           candidate pair
     OUT/_work/edges/part.N.parquet         reduce: candidate (and verified) edges u > v
     OUT/_work/components/part.N.parquet    reduce: (node, label) for nodes with an edge
     OUT/_work/removed/part.N.parquet       reduce: documents to drop, with method
@@ -21,6 +27,9 @@ from corpuskit import storage
 from corpuskit.dedup.normalize import key64
 
 SIGNATURES = "signatures"
+CANDIDATES = "candidates"
+SHINGLES = "shingles"
+SCORED = "scored"
 LINES = "lines"
 EDGES = "edges"
 COMPONENTS = "components"
@@ -57,6 +66,37 @@ def signature_schema(bands: int, with_signature: bool):
     if with_signature:
         fields.append(pa.field("signature", pa.list_(pa.uint32())))
     return pa.schema(fields)
+
+
+def candidates_schema():
+    """``_work/candidates/``: the node of every document in a candidate pair (each shingle
+    task reads them all and picks its shard's documents: 8 bytes per candidate)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field("node", pa.int64())])
+
+
+def shingles_schema():
+    """``_work/shingles/<shard>.parquet``: one row per candidate document of the shard.
+
+    ``hashes`` is the sorted, duplicate-free list of the document's 64-bit shingle hashes
+    (as int64), so the exact Jaccard of two documents is a sorted-set intersection.
+    """
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field("node", pa.int64(), nullable=False),
+            pa.field("hashes", pa.list_(pa.int64()), nullable=False),
+        ]
+    )
+
+
+def scored_schema():
+    """``_work/scored/``: every candidate pair with its exact shingle Jaccard."""
+    import pyarrow as pa
+
+    return pa.schema([("u", pa.int64()), ("v", pa.int64()), ("jaccard", pa.float64())])
 
 
 def lines_schema():
@@ -185,6 +225,14 @@ def num_rows(url: str) -> int:
 
     with storage.open(str(url), "rb") as fh:
         return pq.ParquetFile(fh).metadata.num_rows
+
+
+def read_column(folder: str, column: str) -> list:
+    """One column of every Parquet file of an exchange folder (empty if there is none)."""
+    values: list = []
+    for url in parquet_files(folder):
+        values += read_table(url, [column]).column(column).to_pylist()
+    return values
 
 
 def read_reduce_marker(work: str) -> dict | None:

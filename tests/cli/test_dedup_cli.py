@@ -71,21 +71,29 @@ def test_run_with_json_summary(dataset, tmp_path):
 
 
 def test_dry_run_prints_resolved_settings(dataset, tmp_path):
-    result = invoke(
-        dataset, "-o", tmp_path / "o", "--threshold", "0.8", "--num-perm", "128", "--dry-run"
-    )
+    plain = ["--threshold", "0.8", "--num-perm", "128", "--verify", "none", "--dry-run"]
+    result = invoke(dataset, "-o", tmp_path / "o", *plain)
     assert result.exit_code == 0
     resolved = json.loads(result.stdout)
     assert (resolved["settings"]["bands"], resolved["settings"]["rows"]) == (9, 13)
     assert resolved["inputs"][0]["name"] == "in"
-    default = json.loads(invoke(dataset, "-o", tmp_path / "o", "--dry-run").stdout)
-    assert (default["settings"]["bands"], default["settings"]["rows"]) == (14, 8)
+    fineweb = json.loads(
+        invoke(dataset, "-o", tmp_path / "o", "--verify", "none", "--dry-run").stdout
+    )
+    assert (fineweb["settings"]["bands"], fineweb["settings"]["rows"]) == (14, 8)
+    # The default, exact verification: banding chosen for recall 0.99 at the threshold.
+    default = json.loads(invoke(dataset, "-o", tmp_path / "o", "--dry-run").stdout)["settings"]
+    assert (default["verify"], default["bands"], default["rows"]) == ("exact", 22, 5)
+    chars = ["--shingle", "chars:24", "--threshold", "0.8", "--dry-run"]
+    chars = json.loads(invoke(dataset, "-o", tmp_path / "o", *chars).stdout)["settings"]
+    assert (chars["shingle"], chars["ngram"], chars["bands"], chars["rows"]) == ("chars", 24, 16, 6)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--bands", "4"], "--bands and --rows go together"),
+        (["--shingle", "letters:3"], "expected words:N or chars:N"),
         (["--bands", "20", "--rows", "8"], "exceeds --num-perm 112"),
         (["--threshold", "1.5"], "is not in (0, 1]"),
         (["--no-exact", "--no-minhash"], "nothing to do"),

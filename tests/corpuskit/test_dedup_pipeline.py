@@ -18,7 +18,7 @@ from tests.corpuskit.dedup_corpus import planted_corpus, write_dataset
 THRESHOLD = 0.72
 # 384 permutations as 48 x 8 bands put the S-curve's knee near 0.62; --verify then cuts at
 # the threshold with an estimate whose standard deviation is ~0.02 (docs/dedup.md).
-PRECISE = DedupSettings(num_perm=384, bands=48, rows=8, verify=True, threshold=THRESHOLD)
+PRECISE = DedupSettings(num_perm=384, bands=48, rows=8, verify="exact", threshold=THRESHOLD)
 
 
 def run(inputs, out, settings=PRECISE, workers=1, overwrite=False):

@@ -29,8 +29,9 @@ from tests.corpuskit.dedup_corpus import planted_corpus, write_dataset
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
-SETTINGS = dict(num_perm=384, bands=48, rows=8, verify=True, threshold=0.72, partition_rows=2000)
-ARGS = ["--num-perm", "384", "--bands", "48", "--rows", "8", "--verify", "--threshold", "0.72"]
+SETTINGS = dict(num_perm=384, bands=48, rows=8, verify="exact", threshold=0.72, partition_rows=2000)
+ARGS = ["--num-perm", "384", "--bands", "48", "--rows", "8", "--verify", "exact"]
+ARGS += ["--threshold", "0.72"]
 ARGS += ["--partition-rows", "2000", "--json", "-q"]
 
 
