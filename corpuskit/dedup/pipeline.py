@@ -23,6 +23,8 @@ from corpuskit.readers import expand_document_inputs
 from corpuskit.stage import run_stage
 
 SETTINGS = "settings.json"
+# Bumped whenever shingle hashes change (2: words hashed over code points, script-aware).
+HASHING_VERSION = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,6 +150,8 @@ def _check_settings(work_dir: str, settings: DedupSettings, inputs, overwrite: b
     current = {
         "settings": dataclasses.asdict(settings),
         "inputs": [dataclasses.asdict(i) for i in inputs],
+        # Exchange files written by another hashing scheme must never be mixed with these.
+        "hashing": HASHING_VERSION,
     }
     current = json.loads(json.dumps(current))
     previous = None if overwrite else storage.read_json(path)
