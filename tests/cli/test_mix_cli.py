@@ -22,6 +22,9 @@ def web(tmp_path_factory):
 
 
 def run(*args):
+    """`corpuskit mix` in this process (tests/integration/test_mix_cluster.py runs it on Dask)."""
+    if "--executor" not in args:
+        args += ("--executor", "local", "--workers", "1")
     return CliRunner().invoke(cli, ["mix", *map(str, args)])
 
 

@@ -30,6 +30,7 @@ class DaskProcesses:
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.workers: list[subprocess.Popen] = []
+        self.folders: list[Path] = []  # the working folder of each process
         env = {
             **os.environ,
             "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
@@ -46,13 +47,19 @@ class DaskProcesses:
         self.wait_for_workers(workers)
 
     def _spawn(self, *args: str) -> subprocess.Popen:
-        log = open(self.tmp / f"dask-{args[0]}-{len(self.procs)}.log", "wb")
+        name = f"dask-{args[0]}-{len(self.procs)}"
+        log = open(self.tmp / f"{name}.log", "wb")
+        # Each process starts in its own empty folder, as on machines that share no disk:
+        # nothing can pass from one to another through a relative or local path.
+        cwd = self.tmp / name
+        cwd.mkdir()
+        self.folders.append(cwd)
         return subprocess.Popen(
             [str(BIN / "dask"), *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,
-            cwd=self.tmp,
+            cwd=cwd,
             start_new_session=True,
         )
 
