@@ -24,7 +24,7 @@ def web(tmp_path_factory):
 def run(*args):
     """`corpuskit mix` in this process (tests/integration/test_mix_cluster.py runs it on Dask)."""
     if "--executor" not in args:
-        args += ("--executor", "local", "--workers", "1")
+        args = ("--executor", "local", "--workers", "1", *args)
     return CliRunner().invoke(cli, ["mix", *map(str, args)])
 
 

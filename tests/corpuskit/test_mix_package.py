@@ -84,6 +84,28 @@ def test_same_seed_gives_byte_identical_shards_and_spilling_does_not_change_them
         assert (again / "data" / shard.name).read_bytes() == shard.read_bytes()
 
 
+@pytest.mark.slow
+def test_a_process_pool_gives_the_bytes_and_manifest_of_one_process(web, package, tmp_path):
+    from corpuskit.executor import LocalExecutor
+
+    pooled = tmp_path / "pooled"
+    build_package(
+        mixture(web),
+        str(pooled),
+        command="corpuskit mix --recipe r.toml -o package",
+        memory_limit=4096,
+        executor=LocalExecutor(2),
+    )
+    shards = sorted(p.name for p in (package / "data").glob("*.parquet"))
+    assert sorted(p.name for p in (pooled / "data").glob("*.parquet")) == shards
+    for name in shards:
+        assert (pooled / "data" / name).read_bytes() == (package / "data" / name).read_bytes()
+    one, two = (json.loads((p / "manifest.json").read_text()) for p in (package, pooled))
+    for timing in ("created", "seconds"):
+        one.pop(timing), two.pop(timing)
+    assert one == two
+
+
 def test_different_seed_gives_a_different_order(web, package, tmp_path):
     other = tmp_path / "other"
     build_package(mixture(web, seed=8), str(other))
