@@ -1,9 +1,11 @@
 """Build a package: ``OUT/data/<split>-NNNNN-of-NNNNN.parquet``, ``manifest.json``, ``README.md``.
 
-Two streaming passes (see :mod:`corpuskit.mix.plan` and :mod:`corpuskit.mix.buckets`):
-pass 1 indexes token counts, the plan fixes which document copies go where, pass 2 re-reads
-every source in the same order and spills each planned row to its shard's bucket; buckets
-are then sorted and written as Parquet (zstd) with the fixed :func:`package_schema`.
+Two streaming passes of tasks (:mod:`corpuskit.mix.passes`, :mod:`corpuskit.mix.tasks`) run
+by an executor (this process, a process pool or Dask): pass 1 counts tokens file by file, the
+plan (:mod:`corpuskit.mix.plan`) fixes which document copies go where, pass 2 re-reads every
+file and spills each planned row to its shard's bucket (:mod:`corpuskit.mix.buckets`); each
+bucket is then sorted and written as Parquet (zstd) with the fixed :func:`package_schema`.
+Results are joined in file and shard order, so every executor writes the same bytes.
 
 Everything is written into a temporary sibling folder that is renamed to ``OUT`` only at the
 end, so a failed run (bad dump, unreadable book, empty source) leaves no partial package.
