@@ -30,7 +30,7 @@ class DaskProcesses:
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.workers: list[subprocess.Popen] = []
-        self.folders: list[Path] = []  # the working folder of each process
+        self.homes: list[Path] = []
         env = {
             **os.environ,
             "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
@@ -47,19 +47,18 @@ class DaskProcesses:
         self.wait_for_workers(workers)
 
     def _spawn(self, *args: str) -> subprocess.Popen:
-        name = f"dask-{args[0]}-{len(self.procs)}"
-        log = open(self.tmp / f"{name}.log", "wb")
+        log = open(self.tmp / f"dask-{args[0]}-{len(self.procs)}.log", "wb")
         # Each process starts in its own empty folder, as on machines that share no disk:
-        # nothing can pass from one to another through a relative or local path.
-        cwd = self.tmp / name
-        cwd.mkdir()
-        self.folders.append(cwd)
+        # nothing can pass between them through a relative local path.
+        home = self.tmp / f"{args[0]}-{len(self.procs)}"
+        home.mkdir()
+        self.homes.append(home)
         return subprocess.Popen(
             [str(BIN / "dask"), *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,
-            cwd=cwd,
+            cwd=home,
             start_new_session=True,
         )
 

@@ -135,7 +135,7 @@ def test_scheduler_and_worker_processes_in_their_own_folders_give_the_same_packa
     result = mix(*args, "-o", out, "--scheduler", dask_two_workers.address)
     assert result.exit_code == 0, result.output
     assert_same_package(out, reference)
-    for folder in dask_two_workers.folders:  # nothing went through a worker's own folder
+    for folder in dask_two_workers.homes:  # nothing went through a worker's own folder
         assert not [p for p in folder.rglob("*") if p.suffix in (".arrow", ".parquet")]
 
     before = (out / "manifest.json").stat().st_mtime_ns
