@@ -14,9 +14,9 @@ whatever the number of documents.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.mix.workarea import read_parts, write_part
 
 DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024
@@ -25,7 +25,7 @@ SPILL_FOLDER = "_spill"
 
 def bucket_folder(root: str, split: str, number: int) -> str:
     """The folder of the bucket of output shard ``number`` of ``split`` under ``root``."""
-    return os.path.join(root, f"{split}-{number:05d}")
+    return storage.join(root, f"{split}-{number:05d}")
 
 
 class Buckets:
@@ -56,7 +56,7 @@ class Buckets:
             number = self._parts.get(key, 0)
             self._parts[key] = number + 1
             name = f"{self.prefix}-{number:06d}.arrow"
-            write_part(pa.concat_tables(tables), os.path.join(bucket_folder(self.root, *key), name))
+            write_part(pa.concat_tables(tables), storage.join(bucket_folder(self.root, *key), name))
         self._buffers = {}
         self._buffered = 0
 

@@ -75,7 +75,7 @@ def build_package(
     from corpuskit.mix.workarea import remove_tree
 
     started = time.monotonic()
-    out = Path(os.path.abspath(output))
+    out = Path(local_output(output))
     if out.exists() and not overwrite:
         return _existing_package(out, recipe)
     TokenCounter(recipe.tokenizer)  # an unknown or unavailable tokenizer fails before any work
@@ -126,8 +126,24 @@ def build_package(
 def existing_package(recipe: Recipe, output: str) -> dict[str, Any] | None:
     """The manifest of ``output`` when it is already complete with this recipe (a rerun is then
     a no-op), None when it does not exist; an error when it holds something else."""
-    out = Path(os.path.abspath(output))
+    out = Path(local_output(output))
     return _existing_package(out, recipe) if out.exists() else None
+
+
+def local_output(output: str) -> str:
+    """The package location as an absolute local path; a URL is refused before any work.
+
+    The package's own files (manifest, card, the rename into place) are still written with
+    local file operations; the work area's shards and buckets already go through
+    :mod:`corpuskit.storage`, so only this last step is missing for ``s3://`` packages."""
+    from corpuskit import storage
+
+    if not storage.is_local(output):
+        raise ConfigError(
+            f"mix cannot write a package to {output} yet: give a local folder or a shared "
+            "file system path with -o, then copy the finished package (e.g. `aws s3 sync`)"
+        )
+    return storage.normalize(output)
 
 
 def _remove_abandoned_builds(out: Path) -> None:

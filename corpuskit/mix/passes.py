@@ -14,10 +14,10 @@ one process.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.mix.buckets import SPILL_FOLDER, bucket_folder
 from corpuskit.mix.plan import SPLITS, Plan, SourceIndex, join_file_indexes
 from corpuskit.mix.recipe import Recipe
@@ -43,7 +43,7 @@ TASK_BATCH = 512
 
 def absolute(path: str) -> str:
     """A path every worker can open whatever its working folder: absolute, or a URL as is."""
-    return path if "://" in path else os.path.abspath(path)
+    return storage.normalize(path)
 
 
 def worker_tokenizer(spec: str) -> str:
@@ -102,11 +102,11 @@ def write_package_shards(
     """Pass 2: spill every file's planned rows into buckets, then write each bucket as a shard."""
     from corpuskit.mix.package import shard_name
 
-    root = os.path.join(work_area, SPILL_FOLDER)
+    root = storage.join(work_area, SPILL_FOLDER)
     buckets = [
         bucket_folder(root, split, n) for split in SPLITS for n in range(plan.splits[split].shards)
     ]
-    make_folders([os.path.join(work_area, "data"), *buckets])
+    make_folders([storage.join(work_area, "data"), *buckets])
     params = SpillParams(root, memory_limit)
     calls = (
         (params, f, rows)
@@ -126,7 +126,7 @@ def write_package_shards(
                     split,
                     n,
                     bucket_folder(root, split, n),
-                    os.path.join(work_area, "data", name),
+                    storage.join(work_area, "data", name),
                     f"data/{name}",
                     int(text_bytes[n]),
                     int(tokens[n]),

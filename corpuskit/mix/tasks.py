@@ -25,7 +25,7 @@ from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.mix.buckets import Buckets, read_bucket
 from corpuskit.mix.plan import SPLITS
 from corpuskit.mix.sources import SourceReader
-from corpuskit.mix.workarea import write_parquet
+from corpuskit.mix.workarea import storage_options, use_storage_options, write_parquet
 
 ROW_GROUP_BYTES = 64 * 1024 * 1024
 
@@ -51,6 +51,7 @@ class CountParams:
 
     tokenizer: str
     c4_validation: bool = False
+    storage_options: str = dataclasses.field(default_factory=storage_options)
 
 
 @dataclasses.dataclass
@@ -76,6 +77,7 @@ class SpillParams:
 
     root: str
     memory_limit: int
+    storage_options: str = dataclasses.field(default_factory=storage_options)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +104,7 @@ class ShardJob:
     name: str  # its path inside the package, data/<split>-NNNNN-of-NNNNN.parquet
     text_bytes: int
     tokens: int
+    storage_options: str = dataclasses.field(default_factory=storage_options)
 
 
 @functools.lru_cache(maxsize=4)
@@ -118,6 +121,7 @@ def count_file(params: CountParams, file: SourceFile) -> FileIndex | CorpuskitEr
     import pyarrow.compute as pc
 
     try:
+        use_storage_options(params.storage_options)
         counter = _counter(params.tokenizer)
         tokens, sizes, validation = [], [], []
         languages: dict[str, int] = {}
@@ -170,6 +174,7 @@ def spill_file(
     import numpy as np
 
     try:
+        use_storage_options(params.storage_options)
         buckets = Buckets(
             params.root, f"s{file.source:04d}-f{file.number:06d}", params.memory_limit
         )
@@ -228,6 +233,7 @@ def write_shard(job: ShardJob) -> dict[str, Any]:
 
     from corpuskit.mix.package import package_schema
 
+    use_storage_options(job.storage_options)
     schema = package_schema()
     table = read_bucket(job.bucket, schema.append(pa.field("_position", pa.int64())))
     table = table.cast(schema)
