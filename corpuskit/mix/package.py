@@ -90,7 +90,7 @@ def build_package(
     try:
         files = passes.list_files(readers)
         log(
-            f"mix: pass 1: counting {recipe.tokenizer} tokens in {passes._total(files)} files "
+            f"mix: pass 1: counting {recipe.tokenizer} tokens in {passes.file_count(files)} files "
             f"of {len(readers)} sources ({executor.name} executor)"
         )
         indexes, file_documents = passes.count_tokens(executor, recipe, readers, files)

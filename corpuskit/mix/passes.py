@@ -75,12 +75,13 @@ def count_tokens(
     in order) and the documents of each (source, file), which pass 2 checks again."""
     params = CountParams(worker_tokenizer(recipe.tokenizer), recipe.validation == "c4-md5")
     calls = ((params, f) for source in files for f in source)
-    results = run_batched(executor, count_file, calls, "mix-count", _total(files), "files")
+    results = run_batched(executor, count_file, calls, "mix-count", file_count(files), "files")
     by_file = {(r.source, r.number): r for r in results}
+    del results  # each source's file results are dropped once joined into its index
     file_documents = {key: r.documents for key, r in by_file.items()}
     indexes = []
     for number, reader in enumerate(readers):
-        mine = [by_file[(number, f.number)] for f in files[number]]
+        mine = [by_file.pop((number, f.number)) for f in files[number]]
         reading: dict[str, Any] = {}
         for result in mine:
             merge_counters(reading, result.counters)
@@ -113,7 +114,7 @@ def write_package_shards(
         for number, source in enumerate(files)
         for f, rows in zip(source, _file_rows(plan, number, source, file_documents), strict=True)
     )
-    run_batched(executor, spill_file, calls, "mix-spill", _total(files), "files")
+    run_batched(executor, spill_file, calls, "mix-spill", file_count(files), "files")
     jobs = []
     for split in SPLITS:
         copies = plan.splits[split]
@@ -215,5 +216,6 @@ def _ok(result: Any) -> bool:
     return not isinstance(result, CorpuskitError)
 
 
-def _total(files: list[list[SourceFile]]) -> int:
+def file_count(files: list[list[SourceFile]]) -> int:
+    """How many input files all sources have together."""
     return sum(len(source) for source in files)
