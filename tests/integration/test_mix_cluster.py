@@ -15,10 +15,15 @@ import dataclasses
 import hashlib
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
+from distributed import Client
 
 from cli.main import cli
 from corpuskit.mix.recipe import SourceSpec, recipe_to_toml
@@ -26,6 +31,7 @@ from tests.corpuskit.mix_helpers import SAMPLES, mixture, write_web_folder
 
 pytestmark = pytest.mark.slow
 
+BIN = Path(sys.executable).parent
 DEVDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "devdata"
 TIMINGS = ("created", "seconds")
 
@@ -142,6 +148,37 @@ def test_scheduler_and_worker_processes_in_their_own_folders_give_the_same_packa
     again = mix(*args, "-o", out, "--scheduler", dask_two_workers.address)
     assert again.exit_code == 0, again.output
     assert (out / "manifest.json").stat().st_mtime_ns == before  # a rerun is a no-op
+
+
+def test_a_worker_killed_mid_task_in_pass_2_does_not_change_a_byte(setup, dask_two_workers):
+    """kill -9 a worker process while it holds a pass-2 task (its nanny starts another);
+    Dask reruns the task, which rewrites the same bucket part names: same package."""
+    root, args, reference = setup
+    out = root / "killed"
+    command = [str(BIN / "corpuskit"), "mix", *args, "-o", str(out)]
+    command += ["--scheduler", dask_two_workers.address]
+    job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    victims = []
+    try:
+        with Client(dask_two_workers.address, timeout="10s") as client:
+            deadline = time.monotonic() + 120
+            while not victims and job.poll() is None and time.monotonic() < deadline:
+                for address, keys in client.processing().items():
+                    if any(str(k).startswith("mix-spill") for k in keys):
+                        pid = client.run(os.getpid, workers=[address])[address]
+                        psutil.Process(pid).kill()  # the worker process, not its nanny
+                        victims.append(pid)
+                        break
+                time.sleep(0.02)
+        stdout, stderr = job.communicate(timeout=300)
+    finally:
+        if job.poll() is None:
+            job.kill()
+            job.communicate()
+    assert victims, "no pass-2 task was seen running: " + stderr
+    assert job.returncode == 0, stderr
+    assert json.loads(stdout)["splits"]["train"]["rows"] > 0
+    assert_same_package(out, reference)
 
 
 def test_a_malformed_dump_on_the_cluster_names_the_source_and_leaves_nothing(
