@@ -65,7 +65,7 @@ def setup(tmp_path_factory):
     if DEVDATA.is_dir():  # real books (several encodings) and real dumps, when present
         wiki = DEVDATA / "wiki"
         extra = (
-            SourceSpec("gutenberg", "books", (str(DEVDATA / "books"),), 0.3),
+            SourceSpec("gutenberg", "books", (str(DEVDATA / "books" / "pg44157"),), 0.2),
             SourceSpec(
                 "realwiki",
                 "wikipedia",
