@@ -110,6 +110,12 @@ class DatasetFolder:
     def read_stats(self, shard: str) -> dict[str, Any] | None:
         return storage.read_json(self.stats_path(shard))
 
+    def read_many_stats(self, shards: list[str]) -> dict[str, dict[str, Any]]:
+        """The stats of many shards at once (concurrent requests on an object store)."""
+        found = storage.read_many([self.stats_path(shard) for shard in shards])
+        by_url = {self.stats_path(shard): shard for shard in shards}
+        return {by_url[url]: json.loads(data) for url, data in found.items()}
+
     def all_stats(self) -> list[dict[str, Any]]:
         return [s for s in (self.read_stats(shard) for shard in self.done_shards()) if s]
 

@@ -45,7 +45,15 @@ def _document_files_in(folder: str) -> list[str]:
 
 
 def open_binary(path: str):
-    """Open a local path or fsspec URL for binary reading (InputError when it cannot be)."""
+    """Open a local path or URL for binary reading (InputError when it cannot be).
+
+    Remote files (http(s)://, s3://, ...) are streamed: seekable, with read-ahead, retries
+    and resume (:mod:`corpuskit.stream`).
+    """
+    from corpuskit.stream import is_streamed, open_remote
+
+    if is_streamed(path):
+        return open_remote(path)
     return storage.open_input(path)
 
 

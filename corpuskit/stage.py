@@ -127,7 +127,9 @@ def run_stage(
     if overwrite:
         for shard_id in folder.done_shards():
             folder.clear_shard(shard_id)
-    pending = [shard for shard in shards if not folder.is_done(shard.id)]
+    # One listing of the markers, not one request per shard: a crawl has 90,000 shards.
+    done_before = set(folder.done_shards())
+    pending = [shard for shard in shards if shard.id not in done_before]
     skipped = len(shards) - len(pending)
     if not pending:
         log(
@@ -174,8 +176,9 @@ def run_stage(
     stale = folder.remove_stale_temporaries()
     if stale:
         log(f"{spec.step}: removed {stale} temporary file(s) left by an interrupted run")
+    all_stats = folder.read_many_stats([shard_id for shard_id in ids if shard_id in done])
     for shard_id in ids:
-        stats = folder.read_stats(shard_id) if shard_id in done else None
+        stats = all_stats.get(shard_id)
         if stats:
             merge_counters(counters, stats.get("counters", {}))
             counters["rows"] = counters.get("rows", 0) + stats.get("rows", 0)

@@ -44,6 +44,7 @@ BACKENDS = {
     "http": "aiohttp",
     "https": "aiohttp",
 }
+EXTRAS = {"gcsfs": "gcs", "adlfs": "azure"}
 TEMP_MARK = ".tmp-"
 
 _options: dict[str, dict[str, Any]] = {}  # protocol -> options; "*" applies to all
@@ -147,9 +148,11 @@ def filesystem(url: str):
         ) from exc
     except ImportError as exc:
         package = BACKENDS.get(protocol, f"the fsspec backend for {protocol}://")
+        extra = EXTRAS.get(package)
+        hint = f" (or pip install 'corpuskit[{extra}]')" if extra else ""
         raise DependencyError(
             f"{protocol}:// needs the package {package}, which is not installed: "
-            f"pip install {package}"
+            f"pip install {package}{hint}"
         ) from exc
     fs = cls(**options_for(protocol))
     path = cls._strip_protocol(url)
@@ -292,7 +295,8 @@ def read_many(urls: list[str]) -> dict[str, bytes]:
     if not urls:
         return {}
     fs, _ = filesystem(urls[0])
-    paths = {filesystem(u)[1]: u for u in urls}
+    local = is_local(urls[0])
+    paths = {normalize(u) if local else fs._strip_protocol(u): u for u in urls}
     found = fs.cat(list(paths), on_error="omit")
     return {paths[p]: data for p, data in found.items() if isinstance(data, bytes)}
 
