@@ -8,6 +8,8 @@ import click
 
 from cli import options
 
+NOT_RECORDED = ("dry_run", "as_json", "executor", "workers", "scheduler", "dashboard_address")
+
 
 def _weights(values: tuple[str, ...]) -> dict[str, float]:
     weights = {}
@@ -93,6 +95,7 @@ def _weights(values: tuple[str, ...]) -> dict[str, float]:
 @click.option("--name", "pretty_name", help="pretty_name of the dataset card.")
 @click.option("--license", "license", help="License identifier for the card (default: other).")
 @options.output
+@options.execution
 @options.common
 @click.pass_context
 def command(
@@ -117,6 +120,10 @@ def command(
     pretty_name,
     license,
     output,
+    executor,
+    workers,
+    scheduler,
+    dashboard_address,
     overwrite,
     dry_run,
     as_json,
@@ -127,6 +134,8 @@ def command(
     INPUTS are web inputs (the same as --web), e.g. the dedup output.
     Writes OUTPUT/data/<split>-NNNNN-of-NNNNN.parquet, OUTPUT/manifest.json,
     OUTPUT/recipe.toml, OUTPUT/README.md (dataset card) and OUTPUT/plots/*.png.
+    Both passes run as tasks on Dask (one per input file, then one per output
+    shard) or with --executor local; the package is byte-identical either way.
     Examples:
       corpuskit mix out/deduped --preset gpt3 --books books1/ --books books2/ \\
           --wikipedia enwiki.xml.bz2 --webtext owt/ -o out/package
@@ -176,9 +185,15 @@ def command(
         options.print_dry_run({"output": output, "recipe": recipe.to_json()})
         return
 
-    from corpuskit.mix.package import build_package
+    from corpuskit.executor import make_executor
+    from corpuskit.mix.package import build_package, existing_package
 
-    manifest = build_package(recipe, output, overwrite=overwrite, command=_command_line(ctx))
+    manifest = None if overwrite else existing_package(recipe, output)
+    if manifest is None:  # a complete package is not rebuilt, so no cluster is started for it
+        with make_executor(executor, workers, scheduler, dashboard_address) as pool:
+            manifest = build_package(
+                recipe, output, overwrite=overwrite, command=_command_line(ctx), executor=pool
+            )
     summary = {
         "output": output,
         "splits": manifest["splits"],
@@ -200,12 +215,15 @@ def command(
 
 
 def _command_line(ctx: click.Context) -> str:
-    """The resolved command (flags and --config values alike), for the card's reproduce section."""
+    """The resolved command (flags and --config values alike), for the card's reproduce section.
+
+    Execution options are left out: they do not change the package (byte-identical on every
+    executor), and a scheduler address is a detail of the builder's cluster."""
     parts = ["corpuskit", "mix"]
     positional: list[str] = []
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
-        if param.name in ("dry_run", "as_json") or value is None or value is False or value == ():
+        if param.name in NOT_RECORDED or value is None or value is False or value == ():
             continue
         if isinstance(param, click.Argument):
             positional.extend(value)

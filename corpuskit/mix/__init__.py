@@ -6,8 +6,12 @@ Modules, in the order data flows through them:
   (dataset folders, Parquet/JSONL files, :mod:`.books`, :mod:`.wiki`, :mod:`.webtext`);
 - :mod:`.recipe`    the TOML recipe, its validation and the ``gpt3`` preset;
 - :mod:`.tokens`    token counting (whitespace, tiktoken, HF tokenizers);
-- :mod:`.plan`      pass 1 (per-document token index) and the epochs/quotas/order plan;
-- :mod:`.package`   pass 2: streams documents into ``data/<split>-NNNNN-of-NNNNN.parquet``
-  through on-disk buckets, then writes ``manifest.json``;
+- :mod:`.tasks`     the units of work any executor runs: count one file (pass 1), spill one
+  file's planned rows into buckets and write one shard (pass 2);
+- :mod:`.passes`    the client's side: which tasks to submit, joining their results;
+- :mod:`.plan`      the per-document token index and the epochs/quotas/order plan;
+- :mod:`.buckets`, :mod:`.workarea`  pass 2's on-disk buckets, and all of mix's own file I/O;
+- :mod:`.package`   builds ``data/<split>-NNNNN-of-NNNNN.parquet`` in a work area, writes
+  ``manifest.json`` and renames the finished package into place;
 - :mod:`.card`      the dataset card ``README.md`` and its plots; :mod:`.verify` checks a package.
 """

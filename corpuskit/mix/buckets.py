@@ -1,35 +1,43 @@
 """Pass 2's external bucketing: rows are spilled to one bucket per output shard.
 
-Documents are read source by source, but leave in a shuffled order across sources. Rather
-than holding documents or seeking back into inputs, each planned row is appended to the
-bucket of its output shard together with its position (``_position``) in the shuffled order.
-Buffered rows are flushed to Arrow IPC files (``<bucket>/part-NNNNNN.arrow``, lz4) whenever
-the buffer exceeds ``memory_limit`` bytes; afterwards a bucket is read back alone, sorted by
-position and written as one Parquet shard. Peak memory is therefore about one shard plus the
-buffer, whatever the number of documents.
+Documents are read file by file, but leave in a shuffled order across sources. Rather than
+holding documents or seeking back into inputs, each planned row is appended to the bucket of
+its output shard together with its position (``_position``) in the shuffled order. A bucket
+is a folder (``<work area>/_spill/<split>-NNNNN/``) of Arrow IPC parts (lz4); each task that
+reads one input file writes its own parts, named after the source and file
+(``s<source>-f<file>-<n>.arrow``), whenever its buffer exceeds ``memory_limit`` bytes, so
+tasks never write the same file and a retried task rewrites exactly its own parts.
+Afterwards a bucket is read back alone, sorted by position and written as one Parquet shard.
+Peak memory of a task is therefore about one shard, or one read batch plus the buffer,
+whatever the number of documents.
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
+from corpuskit.mix.workarea import read_parts, write_part
+
 DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024
+SPILL_FOLDER = "_spill"
+
+
+def bucket_folder(root: str, split: str, number: int) -> str:
+    """The folder of the bucket of output shard ``number`` of ``split`` under ``root``."""
+    return storage.join(root, f"{split}-{number:05d}")
 
 
 class Buckets:
-    """Append-only on-disk buckets of Arrow rows keyed by (split, shard)."""
+    """One task's buffered rows, written as parts of the buckets keyed by (split, shard)."""
 
-    def __init__(self, folder: Path, memory_limit: int = DEFAULT_MEMORY_LIMIT):
-        self.folder = folder
+    def __init__(self, root: str, prefix: str, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+        self.root = root
+        self.prefix = prefix
         self.memory_limit = memory_limit
         self._buffers: dict[tuple[str, int], list[Any]] = {}
         self._buffered = 0
         self._parts: dict[tuple[str, int], int] = {}
-
-    def _path(self, key: tuple[str, int]) -> Path:
-        return self.folder / f"{key[0]}-{key[1]:05d}"
 
     def add(self, key: tuple[str, int], table) -> None:
         """Buffer rows for bucket ``key``; flush all buffers past the memory limit."""
@@ -39,36 +47,26 @@ class Buckets:
             self.flush()
 
     def flush(self) -> None:
+        """Write every buffered bucket as a new part and empty the buffer."""
         import pyarrow as pa
 
         for key, tables in self._buffers.items():
             if not tables:
                 continue
-            folder = self._path(key)
-            folder.mkdir(parents=True, exist_ok=True)
             number = self._parts.get(key, 0)
             self._parts[key] = number + 1
-            table = pa.concat_tables(tables)
-            options = pa.ipc.IpcWriteOptions(compression="lz4")
-            with pa.ipc.new_file(
-                folder / f"part-{number:06d}.arrow", table.schema, options=options
-            ) as writer:
-                writer.write_table(table)
+            name = f"{self.prefix}-{number:06d}.arrow"
+            write_part(pa.concat_tables(tables), storage.join(bucket_folder(self.root, *key), name))
         self._buffers = {}
         self._buffered = 0
 
-    def take(self, key: tuple[str, int], schema):
-        """All rows of one bucket sorted by ``_position`` (and the bucket removed from disk)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
-        self.flush()
-        folder = self._path(key)
-        tables = []
-        for number in range(self._parts.get(key, 0)):
-            with pa.memory_map(str(folder / f"part-{number:06d}.arrow")) as source:
-                tables.append(pa.ipc.open_file(source).read_all())
-        table = pa.concat_tables(tables) if tables else schema.empty_table()
-        table = table.take(pc.sort_indices(table, sort_keys=[("_position", "ascending")]))
-        shutil.rmtree(folder, ignore_errors=True)
-        return table.drop_columns(["_position"])
+def read_bucket(folder: str, schema):
+    """All rows of one bucket sorted by ``_position``, without that column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tables = read_parts(folder)
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    table = table.take(pc.sort_indices(table, sort_keys=[("_position", "ascending")]))
+    return table.drop_columns(["_position"])

@@ -1,9 +1,11 @@
 """Build a package: ``OUT/data/<split>-NNNNN-of-NNNNN.parquet``, ``manifest.json``, ``README.md``.
 
-Two streaming passes (see :mod:`corpuskit.mix.plan` and :mod:`corpuskit.mix.buckets`):
-pass 1 indexes token counts, the plan fixes which document copies go where, pass 2 re-reads
-every source in the same order and spills each planned row to its shard's bucket; buckets
-are then sorted and written as Parquet (zstd) with the fixed :func:`package_schema`.
+Two streaming passes of tasks (:mod:`corpuskit.mix.passes`, :mod:`corpuskit.mix.tasks`) run
+by an executor (this process, a process pool or Dask): pass 1 counts tokens file by file, the
+plan (:mod:`corpuskit.mix.plan`) fixes which document copies go where, pass 2 re-reads every
+file and spills each planned row to its shard's bucket (:mod:`corpuskit.mix.buckets`); each
+bucket is then sorted and written as Parquet (zstd) with the fixed :func:`package_schema`.
+Results are joined in file and shard order, so every executor writes the same bytes.
 
 Everything is written into a temporary sibling folder that is renamed to ``OUT`` only at the
 end, so a failed run (bad dump, unreadable book, empty source) leaves no partial package.
@@ -18,14 +20,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from corpuskit.checksum import file_sha256
-from corpuskit.errors import ConfigError, InputError
-from corpuskit.mix.plan import SPLITS, Plan, index_source, length_histogram, make_plan
+from corpuskit.errors import ConfigError
+from corpuskit.mix.plan import SPLITS, Plan, length_histogram, make_plan
 from corpuskit.mix.recipe import Recipe, recipe_to_toml
-from corpuskit.progress import Progress, log
+from corpuskit.progress import log
 
 PACKAGE_FORMAT = "corpuskit-package/1"
-ROW_GROUP_BYTES = 64 * 1024 * 1024
 RECIPE_FILE = "recipe.toml"
 
 
@@ -60,38 +60,54 @@ def build_package(
     overwrite: bool = False,
     command: str = "",
     memory_limit: int | None = None,
+    executor=None,
 ) -> dict[str, Any]:
-    """Mix the recipe's sources into the package ``output``; returns the manifest."""
+    """Mix the recipe's sources into the package ``output``; returns the manifest.
+
+    ``executor`` runs the tasks of both passes (:mod:`corpuskit.mix.tasks`): a
+    :class:`~corpuskit.executor.DaskExecutor`, a :class:`~corpuskit.executor.LocalExecutor`,
+    or ``None`` for this process. Every executor gives the same bytes."""
+    from corpuskit.executor import LocalExecutor
+    from corpuskit.mix import passes
+    from corpuskit.mix.buckets import DEFAULT_MEMORY_LIMIT, SPILL_FOLDER
     from corpuskit.mix.sources import SourceReader, check_paths_exist
     from corpuskit.mix.tokens import TokenCounter
+    from corpuskit.mix.workarea import remove_tree
 
     started = time.monotonic()
-    out = Path(output)
+    out = Path(local_output(output))
     if out.exists() and not overwrite:
         return _existing_package(out, recipe)
-    counter = TokenCounter(recipe.tokenizer)
+    TokenCounter(recipe.tokenizer)  # an unknown or unavailable tokenizer fails before any work
+    executor = executor or LocalExecutor(1)
     readers = []
     for spec in recipe.sources:
         check_paths_exist(spec.name, spec.paths)
         readers.append(SourceReader(spec.name, spec.kind, spec.paths, spec.url_list))
     _remove_abandoned_builds(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    remove_tree(str(tmp))
     try:
-        (tmp / "data").mkdir(parents=True)
-        log(f"mix: pass 1: counting {recipe.tokenizer} tokens in {len(readers)} sources")
-        progress = Progress(len(readers), "sources")
-        indexes = []
-        for number, reader in enumerate(readers):
-            indexes.append(index_source(reader, counter, recipe, number, progress))
-            progress.update(1)
-        progress.close()
+        files = passes.list_files(readers)
+        log(
+            f"mix: pass 1: counting {recipe.tokenizer} tokens in {passes.file_count(files)} files "
+            f"of {len(readers)} sources ({executor.name} executor)"
+        )
+        indexes, file_documents = passes.count_tokens(executor, recipe, readers, files)
         lineage = [reader.lineage() for reader in readers]
         plan = make_plan(recipe, indexes)
         for ix in indexes:  # the plan holds what pass 2 needs; free the per-document index
             ix.tokens = ix.text_bytes = ix.validation = None
         log(f"mix: pass 2: writing {sum(len(c) for c in plan.splits.values()):,} rows into {out}")
-        shards = _write_shards(readers, plan, tmp, memory_limit)
+        shards = passes.write_package_shards(
+            executor,
+            plan,
+            files,
+            file_documents,
+            str(tmp),
+            memory_limit or DEFAULT_MEMORY_LIMIT,
+        )
+        remove_tree(str(tmp / SPILL_FOLDER))
         manifest = _manifest(recipe, plan, indexes, lineage, shards, command, started)
         from corpuskit.dataset import DatasetFolder
 
@@ -102,9 +118,32 @@ def build_package(
         render_card(tmp)
         _replace(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(str(tmp))
         raise
     return manifest
+
+
+def existing_package(recipe: Recipe, output: str) -> dict[str, Any] | None:
+    """The manifest of ``output`` when it is already complete with this recipe (a rerun is then
+    a no-op), None when it does not exist; an error when it holds something else."""
+    out = Path(local_output(output))
+    return _existing_package(out, recipe) if out.exists() else None
+
+
+def local_output(output: str) -> str:
+    """The package location as an absolute local path; a URL is refused before any work.
+
+    The package's own files (manifest, card, the rename into place) are still written with
+    local file operations; the work area's shards and buckets already go through
+    :mod:`corpuskit.storage`, so only this last step is missing for ``s3://`` packages."""
+    from corpuskit import storage
+
+    if not storage.is_local(output):
+        raise ConfigError(
+            f"mix cannot write a package to {output} yet: give a local folder or a shared "
+            "file system path with -o, then copy the finished package (e.g. `aws s3 sync`)"
+        )
+    return storage.normalize(output)
 
 
 def _remove_abandoned_builds(out: Path) -> None:
@@ -156,120 +195,6 @@ def _replace(tmp: Path, out: Path) -> None:
     os.replace(tmp, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _write_shards(readers, plan: Plan, tmp: Path, memory_limit: int | None) -> list[dict[str, Any]]:
-    import numpy as np
-
-    from corpuskit.mix.buckets import DEFAULT_MEMORY_LIMIT, Buckets
-
-    buckets = Buckets(tmp / "_spill", memory_limit or DEFAULT_MEMORY_LIMIT)
-    progress = Progress(len(readers), "sources")
-    for number, reader in enumerate(readers):
-        docs, positions, split_of = _planned_rows(plan, number)
-        offset = 0
-        for table in reader.tables():
-            lo = np.searchsorted(docs, offset)
-            hi = np.searchsorted(docs, offset + table.num_rows)
-            if hi > lo:
-                _spill_rows(
-                    buckets,
-                    plan,
-                    reader.name,
-                    table,
-                    docs[lo:hi] - offset,
-                    positions[lo:hi],
-                    split_of[lo:hi],
-                )
-            offset += table.num_rows
-            progress.update(0, docs=table.num_rows)
-        expected = plan.sources[reader.name]["documents"]
-        if offset != expected:
-            raise InputError(
-                f"source {reader.name!r} changed while mixing ({expected} documents in pass 1, "
-                f"{offset} in pass 2): do not modify inputs during `corpuskit mix`"
-            )
-        progress.update(1)
-    progress.close()
-    return _finish_buckets(buckets, plan, tmp)
-
-
-def _planned_rows(plan: Plan, number: int):
-    """(document, position, split) of source ``number``'s planned rows, sorted by document."""
-    import numpy as np
-
-    parts = []
-    for split_number, split in enumerate(SPLITS):
-        copies = plan.splits[split]
-        mine = np.flatnonzero(copies.source == number)
-        parts.append((copies.doc[mine], mine, np.full(len(mine), split_number, np.int8)))
-    doc = np.concatenate([p[0] for p in parts])
-    by_doc = np.argsort(doc, kind="stable")
-    position = np.concatenate([p[1] for p in parts])[by_doc]
-    split_of = np.concatenate([p[2] for p in parts])[by_doc]
-    return doc[by_doc], position, split_of
-
-
-def _spill_rows(buckets, plan: Plan, name: str, table, rows, positions, split_of) -> None:
-    import numpy as np
-    import pyarrow as pa
-
-    for split_number, split in enumerate(SPLITS):
-        mask = split_of == split_number
-        if not mask.any():
-            continue
-        copies = plan.splits[split]
-        pos = positions[mask]
-        picked = table.take(pa.array(rows[mask]))
-        columns = {
-            "text": picked.column("text"),
-            "source": pa.array(np.full(len(pos), name, object), pa.string()),
-            "id": picked.column("id"),
-            "url": picked.column("url"),
-            "timestamp": picked.column("timestamp"),
-            "language": picked.column("language"),
-            "origin": picked.column("source"),
-            "tokens": pa.array(copies.tokens[pos], pa.int64()),
-            "epoch": pa.array(copies.epoch[pos], pa.int32()),
-            "metadata": picked.column("metadata"),
-            "_position": pa.array(pos, pa.int64()),
-        }
-        rows_table = pa.table(columns)
-        shard = copies.shard[pos]
-        for number in np.unique(shard):
-            buckets.add((split, int(number)), rows_table.filter(pa.array(shard == number)))
-
-
-def _finish_buckets(buckets, plan: Plan, tmp: Path) -> list[dict[str, Any]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = package_schema()
-    spill_schema = schema.append(pa.field("_position", pa.int64()))
-    shards = []
-    for split in SPLITS:
-        copies = plan.splits[split]
-        for number in range(copies.shards):
-            table = buckets.take((split, number), spill_schema).cast(schema)
-            name = shard_name(split, number, copies.shards)
-            path = tmp / "data" / name
-            text_bytes = int(copies.text_bytes[copies.shard == number].sum())
-            rows_per_group = max(1, int(ROW_GROUP_BYTES * table.num_rows / max(text_bytes, 1)))
-            pq.write_table(table, path, compression="zstd", row_group_size=rows_per_group)
-            shards.append(
-                {
-                    "path": f"data/{name}",
-                    "split": split,
-                    "rows": table.num_rows,
-                    "bytes": path.stat().st_size,
-                    "text_bytes": text_bytes,
-                    "arrow_bytes": table.nbytes,
-                    "tokens": int(copies.tokens[copies.shard == number].sum()),
-                    "sha256": file_sha256(path),
-                }
-            )
-    shutil.rmtree(tmp / "_spill", ignore_errors=True)
-    return shards
 
 
 def _manifest(

@@ -1,8 +1,9 @@
 """Pass 1 (a per-document token index) and the mixture plan computed from it.
 
-**Index.** Every source is read once; per document only its token count, its UTF-8 size
-and its split (train/validation) are kept, as numpy arrays (17 bytes a document). No text
-is held.
+**Index.** Every input file of every source is read once (a task per file, see
+:mod:`corpuskit.mix.tasks`); per document only its token count, its UTF-8 size and its split
+(train/validation) are kept, as numpy arrays (17 bytes a document), joined in file order.
+No text is held.
 
 **Epochs.** A source's target is ``share × total_tokens`` training tokens (GPT-3 weights are
 shares of training tokens). With ``A`` tokens available it needs ``e = target / A`` epochs:
@@ -33,7 +34,7 @@ from typing import Any
 
 from corpuskit.errors import ConfigError, InputError
 from corpuskit.mix.recipe import Recipe
-from corpuskit.progress import Progress, log
+from corpuskit.progress import log
 
 SPLITS = ("train", "validation")
 HISTOGRAM_EDGES = (0, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000)
@@ -55,58 +56,49 @@ class SourceIndex:
         return len(self.tokens)
 
 
-def index_source(
-    reader, counter, recipe: Recipe, source_number: int, progress: Progress | None = None
+def join_file_indexes(
+    name: str,
+    kind: str,
+    paths: tuple[str, ...],
+    files: list,
+    recipe: Recipe,
+    source_number: int,
+    reading: dict[str, Any],
 ) -> SourceIndex:
-    """Read a source once and record tokens, bytes and split of every document."""
+    """One source's index from the pass-1 results of its files (:class:`~corpuskit.mix.tasks.FileIndex`,
+    in file order): documents are numbered across the files as one sequential read would."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    tokens, sizes, validation = [], [], []
-    languages: dict[str, int] = {}
-    offset = 0
-    for table in reader.tables():
-        text = table.column("text")
-        tokens.append(counter.count(text))
-        sizes.append(
-            pc.binary_length(text.cast("binary")).to_numpy(zero_copy_only=False).astype(np.int64)
-        )
-        validation.append(_validation_mask(table, recipe, source_number, offset))
-        for entry in pc.value_counts(table.column("language")).to_pylist():
-            key = entry["values"] or "unknown"
-            languages[key] = languages.get(key, 0) + entry["counts"]
-        offset += table.num_rows
-        if progress is not None:
-            progress.update(0, docs=table.num_rows)
-    if offset == 0:
+    documents = sum(f.documents for f in files)
+    if documents == 0:
         raise InputError(
-            f"source {reader.name!r} ({reader.kind}) has no documents in {', '.join(reader.paths)}: "
+            f"source {name!r} ({kind}) has no documents in {', '.join(paths)}: "
             "check the paths (an empty source cannot contribute its share)"
         )
+    languages: dict[str, int] = {}
+    for f in files:
+        for key, value in f.languages.items():
+            languages[key] = languages.get(key, 0) + value
     return SourceIndex(
-        name=reader.name,
-        tokens=np.concatenate(tokens),
-        text_bytes=np.concatenate(sizes),
-        validation=np.concatenate(validation),
+        name=name,
+        tokens=np.concatenate([f.tokens for f in files]),
+        text_bytes=np.concatenate([f.text_bytes for f in files]),
+        validation=_validation(files, recipe, source_number, documents),
         languages=languages,
-        reading=dict(reader.counters),
+        reading=reading,
     )
 
 
-def _validation_mask(table, recipe: Recipe, source_number: int, offset: int):
+def _validation(files: list, recipe: Recipe, source_number: int, documents: int):
     import numpy as np
 
-    rows = table.num_rows
     if recipe.validation == "c4-md5":
-        from corpuskit.mix.webtext import c4_validation
-
-        return np.fromiter((c4_validation(u) for u in table.column("url").to_pylist()), bool, rows)
+        return np.concatenate([f.c4_validation for f in files])
     if recipe.validation == "fraction":
-        # One draw per document position, independent of batch sizes.
-        seeds = np.arange(offset, offset + rows, dtype=np.uint64)
-        draws = _hash_uniform(seeds, recipe.seed, source_number)
-        return draws < recipe.validation_fraction
-    return np.zeros(rows, bool)
+        # One draw per document position in the source, whatever the files and batches.
+        positions = np.arange(documents, dtype=np.uint64)
+        return _hash_uniform(positions, recipe.seed, source_number) < recipe.validation_fraction
+    return np.zeros(documents, bool)
 
 
 def _hash_uniform(positions, seed: int, stream: int):

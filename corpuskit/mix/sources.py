@@ -16,6 +16,8 @@ Errors are re-raised as :class:`~corpuskit.errors.InputError` naming the source.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +30,8 @@ SOURCE_KINDS = ("dataset", "books", "wikipedia", "webtext")
 RAW_COLUMNS = tuple(c for c in BASE_COLUMNS if c != "language_score")
 PARQUET_BATCH_ROWS = 8192
 DOCUMENT_BATCH_ROWS = 1024
+# Facts about a whole source that every file reports again (not summed across files).
+CONSTANT_COUNTERS = frozenset({"url_list_size"})
 
 
 def raw_schema():
@@ -51,38 +55,49 @@ class SourceReader:
     def tables(self) -> Iterator[Any]:
         """Arrow tables with :func:`raw_schema`, in a stable order; errors name the source."""
         self.counters = {}
+        for path in self.source_files():
+            yield from self.file_tables(path, self.counters)
+
+    def source_files(self) -> list[str]:
+        """:meth:`files`, with errors naming the source."""
+        with self._naming(", ".join(self.paths)):
+            return self.files()
+
+    def file_tables(self, path: str, counters: dict[str, Any]) -> Iterator[Any]:
+        """The tables of one input file of this source (the unit of work on a cluster);
+        ``counters`` gets what reading skipped or detected. Errors name the source."""
+        with self._naming(path):
+            yield from self._file_tables(path, counters)
+
+    @contextlib.contextmanager
+    def _naming(self, where: str):
         try:
-            yield from self._tables()
+            yield
         except CorpuskitError as exc:
             raise type(exc)(f"source {self.name!r} ({self.kind}): {exc}") from exc
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             raise InputError(
-                f"source {self.name!r} ({self.kind}): cannot read {', '.join(self.paths)} ({exc})"
+                f"source {self.name!r} ({self.kind}): cannot read {where} ({exc})"
             ) from exc
 
-    def _tables(self) -> Iterator[Any]:
+    def _file_tables(self, path: str, counters: dict[str, Any]) -> Iterator[Any]:
         if self.kind == "dataset":
-            for path in self.files():
-                yield from read_file_tables(path)
+            yield from read_file_tables(path)
         elif self.kind == "books":
             from corpuskit.mix.books import iter_books
 
-            yield from documents_to_tables(iter_books(self.paths, self.counters))
+            yield from documents_to_tables(iter_books((path,), counters))
         elif self.kind == "wikipedia":
             from corpuskit.mix.wiki import iter_articles
 
-            for path in self.files():
-                yield from documents_to_tables(iter_articles(path, self.counters))
+            yield from documents_to_tables(iter_articles(path, counters))
         elif self.kind == "webtext":
-            from corpuskit.mix.webtext import UrlSelector
-
-            selector = UrlSelector.from_file(self.url_list)
-            self.counters["url_list_size"] = len(selector)
-            for path in self.files():
-                for table in read_file_tables(path):
-                    selected = selector.select(table, self.counters)
-                    if selected.num_rows:
-                        yield selected
+            selector = url_selector(self.url_list)
+            counters["url_list_size"] = len(selector)
+            for table in read_file_tables(path):
+                selected = selector.select(table, counters)
+                if selected.num_rows:
+                    yield selected
         else:  # validated by the recipe already
             raise InputError(f"unknown source kind {self.kind!r}")
 
@@ -117,6 +132,28 @@ class SourceReader:
         if self.url_list:
             entry["url_list"] = _absolute(self.url_list)
         return entry
+
+
+@functools.lru_cache(maxsize=2)
+def url_selector(path: str | None):
+    """The URL list of a ``webtext`` source, loaded once per process (it can be millions of
+    URLs, and a worker reads many files of the same source)."""
+    from corpuskit.mix.webtext import UrlSelector
+
+    return UrlSelector.from_file(path)
+
+
+def merge_counters(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """Add one file's reading counters into ``total`` (nested dicts summed key by key, keys in
+    first-seen order, so files merged in order give the counters of one sequential read)."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            merge_counters(total.setdefault(key, {}), value)
+        elif key in CONSTANT_COUNTERS:
+            total[key] = value
+        else:
+            total[key] = total.get(key, 0) + value
+    return total
 
 
 def _absolute(path: str) -> str:

@@ -22,6 +22,9 @@ def web(tmp_path_factory):
 
 
 def run(*args):
+    """`corpuskit mix` in this process (tests/integration/test_mix_cluster.py runs it on Dask)."""
+    if "--executor" not in args:
+        args = ("--executor", "local", "--workers", "1", *args)
     return CliRunner().invoke(cli, ["mix", *map(str, args)])
 
 
@@ -252,3 +255,13 @@ def test_a_build_abandoned_by_kill_9_is_removed_by_the_next_run(web, tmp_path):
     assert result.exit_code == 0, result.output
     assert not abandoned.exists() and running.exists()
     assert f"removing {abandoned}, left by an interrupted run" in result.stderr
+
+
+def test_a_package_url_is_refused_before_any_work_and_creates_no_local_folder(
+    web, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = run("--recipe", RECIPE, "--web", web, "-o", "memory://bucket/package")
+    assert result.exit_code == 2, result.output
+    assert "mix cannot write a package to memory://bucket/package yet" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -84,6 +84,28 @@ def test_same_seed_gives_byte_identical_shards_and_spilling_does_not_change_them
         assert (again / "data" / shard.name).read_bytes() == shard.read_bytes()
 
 
+@pytest.mark.slow
+def test_a_process_pool_gives_the_bytes_and_manifest_of_one_process(web, package, tmp_path):
+    from corpuskit.executor import LocalExecutor
+
+    pooled = tmp_path / "pooled"
+    build_package(
+        mixture(web),
+        str(pooled),
+        command="corpuskit mix --recipe r.toml -o package",
+        memory_limit=4096,
+        executor=LocalExecutor(2),
+    )
+    shards = sorted(p.name for p in (package / "data").glob("*.parquet"))
+    assert sorted(p.name for p in (pooled / "data").glob("*.parquet")) == shards
+    for name in shards:
+        assert (pooled / "data" / name).read_bytes() == (package / "data" / name).read_bytes()
+    one, two = (json.loads((p / "manifest.json").read_text()) for p in (package, pooled))
+    for timing in ("created", "seconds"):
+        one.pop(timing), two.pop(timing)
+    assert one == two
+
+
 def test_different_seed_gives_a_different_order(web, package, tmp_path):
     other = tmp_path / "other"
     build_package(mixture(web, seed=8), str(other))
@@ -211,3 +233,32 @@ def test_datasets_load_dataset_reads_the_declared_splits(web, tmp_path, monkeypa
     assert manifest["splits"]["train"]["shards"] > 1
     assert loaded["train"].features["tokens"].dtype == "int64"
     assert loaded["train"][0]["text"]
+
+
+def test_the_work_area_can_be_a_url(web, package):
+    """Buckets and shards go through corpuskit.storage: a memory:// work area gives the
+    same shard bytes as the package built on a local disk."""
+    from corpuskit import storage
+    from corpuskit.executor import LocalExecutor
+    from corpuskit.mix import passes
+    from corpuskit.mix.plan import make_plan
+    from corpuskit.mix.sources import SourceReader
+
+    recipe = mixture(web)
+    readers = [SourceReader(s.name, s.kind, s.paths, s.url_list) for s in recipe.sources]
+    files = passes.list_files(readers)
+    indexes, file_documents = passes.count_tokens(LocalExecutor(1), recipe, readers, files)
+    plan = make_plan(recipe, indexes)
+    work = "memory://mix-work-area-test/pkg.tmp"
+    try:
+        shards = passes.write_package_shards(
+            LocalExecutor(1), plan, files, file_documents, work, 4096
+        )
+        expected = json.loads((package / "manifest.json").read_text())["shards"]
+        assert [s["sha256"] for s in shards] == [s["sha256"] for s in expected]
+        for shard in expected:
+            data = storage.read_bytes(storage.join(work, shard["path"]))
+            assert data == (package / shard["path"]).read_bytes()
+        assert storage.listdir(storage.join(work, "_spill"))  # the buckets were written there
+    finally:
+        storage.delete_tree(work)

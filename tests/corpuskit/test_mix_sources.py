@@ -147,3 +147,19 @@ def test_parquet_without_ids_gets_content_ids_and_null_columns(tmp_path):
     assert [r["text"] for r in rows] == ["one two", "three"]
     assert all(r["id"].startswith("sha1:") for r in rows) and rows[0]["url"] is None
     assert normalise_table(tables[0]).schema == tables[0].schema
+
+
+def test_counters_of_files_merge_into_those_of_one_sequential_read():
+    from corpuskit.mix.sources import merge_counters
+
+    total: dict = {}
+    merge_counters(total, {"pages": 3, "skipped": {"redirect": 1}, "url_list_size": 7})
+    merge_counters(total, {"pages": 2, "articles": 2, "skipped": {"redirect": 1, "empty": 1}})
+    merge_counters(total, {"url_list_size": 7})
+    assert total == {
+        "pages": 5,
+        "skipped": {"redirect": 2, "empty": 1},
+        "url_list_size": 7,  # a fact about the source, reported by every file, not summed
+        "articles": 2,
+    }
+    assert list(total) == ["pages", "skipped", "url_list_size", "articles"]
