@@ -15,8 +15,9 @@ def command():
 
 
 @command.command("verify")
-@click.argument("package", type=click.Path(exists=True, file_okay=False))
+@click.argument("package")
 @options.json_output
+@options.storage_options
 def verify(package, as_json):
     """Check shard checksums, sizes, row counts, schema and the card's split counts.
 
@@ -40,7 +41,8 @@ def verify(package, as_json):
 
 
 @command.command("render")
-@click.argument("package", type=click.Path(exists=True, file_okay=False))
+@click.argument("package")
+@options.storage_options
 def render(package):
     """Rewrite PACKAGE/README.md and PACKAGE/plots/*.png from PACKAGE/manifest.json."""
     from corpuskit.mix.card import render_card

@@ -356,6 +356,37 @@ def delete(url: str) -> None:
         pass
 
 
+def replace_tree(src: str, dst: str, last: str = "manifest.json") -> None:
+    """Put the finished folder ``src`` in the place of ``dst`` (replacing what is there).
+
+    On a local disk: two renames, so ``dst`` is never half there. On an object store, where
+    folders are prefixes: ``dst``'s old ``last`` file goes first (readers then see no
+    complete package), the other objects are copied server-side, ``last`` is copied last
+    and ``src`` is removed, so a complete ``last`` always means a complete folder.
+    """
+    if is_local(dst):
+        src, dst = normalize(src), normalize(dst)
+        old = None
+        if os.path.exists(dst):
+            old = join(parent_of(dst), f".{name_of(dst)}.old-{os.getpid()}")
+            os.replace(dst, old)
+        os.replace(src, dst)
+        if old is not None:
+            delete_tree(old)
+        return
+    delete(join(dst, last))
+    delete_tree(dst)
+    fs, src_path = filesystem(src)
+    _, dst_path = filesystem(dst)
+    files = sorted(p for p in fs.find(src_path) if p.rstrip("/") != src_path.rstrip("/"))
+    final = [
+        p for p in files if name_of(p) == last and parent_of(p).rstrip("/") == src_path.rstrip("/")
+    ]
+    for path in [p for p in files if p not in final] + final:
+        fs.copy(path, dst_path.rstrip("/") + "/" + path[len(src_path.rstrip("/")) + 1 :])
+    delete_tree(src)
+
+
 def delete_tree(url: str) -> None:
     """Remove a folder and everything under it; a missing one is not an error."""
     fs, path = filesystem(url)

@@ -48,6 +48,14 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
+def warc_file_name(path: str) -> str:
+    """The WARC a record came from, the same whichever copy was read (a local mirror, s3://,
+    https://): the path from ``crawl-data/`` on, as Common Crawl's own index names files,
+    else the file name. Documents then do not depend on where their WARC was stored."""
+    at = path.find("crawl-data/")
+    return path[at:] if at >= 0 else path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _record_id(record, path: str, uri: str | None, body: bytes) -> str:
     """WARC-Record-ID; for ARC files (whose ids warcio invents at random) a content hash."""
     record_id = record.rec_headers.get_header("WARC-Record-ID")
@@ -147,7 +155,7 @@ class ExtractStep(Step):
             return None, "undecodable"
         uri = record.rec_headers.get_header("WARC-Target-URI")
         metadata = {
-            "warc_file": path,
+            "warc_file": warc_file_name(path),
             "warc_offset": offset,
             "warc_type": kind,
             "content_type": mime or None,

@@ -13,9 +13,9 @@ its funnel as ``plots/funnel.png``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dataset import DatasetFolder, atomic_write_text
 from corpuskit.errors import InputError
 
@@ -32,7 +32,7 @@ SIZE_CATEGORIES = (
 )
 
 
-def load_manifest(package: str | Path) -> dict[str, Any]:
+def load_manifest(package: str) -> dict[str, Any]:
     """The manifest of a package, or an InputError saying the folder is not a package."""
     manifest = DatasetFolder(package).read_manifest()
     if not manifest or manifest.get("stage") != "mix":
@@ -42,15 +42,24 @@ def load_manifest(package: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def render_card(package: str | Path) -> Path:
-    """Write ``plots/*.png`` and ``README.md`` for a package; returns the card's path."""
-    package = Path(package)
+def render_card(package: str) -> str:
+    """Write ``plots/*.png`` and ``README.md`` for a package (any storage); returns the card's location."""
+    package = storage.normalize(str(package))
     manifest = load_manifest(package)
     plots = write_plots(package, manifest)
     text = front_matter(manifest) + "\n" + body(manifest, plots)
-    path = package / "README.md"
+    path = storage.join(package, "README.md")
     atomic_write_text(path, text)
     return path
+
+
+def _save_png(fig, url: str) -> None:
+    """A matplotlib figure as a PNG at any storage location (no timestamp: same bytes twice)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80, metadata={"Software": None})
+    storage.write_bytes(url, buffer.getvalue())
 
 
 def size_category(rows: int) -> str:
@@ -121,15 +130,14 @@ def front_matter(manifest: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_plots(package: Path, manifest: dict[str, Any]) -> dict[str, str]:
+def write_plots(package: str, manifest: dict[str, Any]) -> dict[str, str]:
     """Document-length histogram and target-vs-achieved token shares as PNG files."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder = package / "plots"
-    folder.mkdir(exist_ok=True)
+    folder = storage.join(package, "plots")
     histogram = manifest["length_histogram"]
     edges = histogram["edges"]
     labels = [f"{a:,}-{b:,}" for a, b in zip(edges, edges[1:], strict=False)] + [f">{edges[-1]:,}"]
@@ -144,7 +152,7 @@ def write_plots(package: Path, manifest: dict[str, Any]) -> dict[str, str]:
     ax.tick_params(axis="x", labelrotation=45)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(folder / "document_lengths.png", dpi=80, metadata={"Software": None})
+    _save_png(fig, storage.join(folder, "document_lengths.png"))
     plt.close(fig)
 
     names = list(manifest["sources"])
@@ -159,26 +167,26 @@ def write_plots(package: Path, manifest: dict[str, Any]) -> dict[str, str]:
     ax.set_title("Token shares per source")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(folder / "token_shares.png", dpi=80, metadata={"Software": None})
+    _save_png(fig, storage.join(folder, "token_shares.png"))
     plt.close(fig)
     plots = {"lengths": "plots/document_lengths.png", "shares": "plots/token_shares.png"}
-    steps = report_funnel(package / REPORT)
+    steps = report_funnel(storage.join(package, REPORT))
     if steps:
-        write_funnel_png(steps, folder / "funnel.png")
+        write_funnel_png(steps, storage.join(folder, "funnel.png"))
         plots |= {"funnel": "plots/funnel.png", "report": REPORT}
     return plots
 
 
-def report_funnel(path: Path) -> list[dict[str, Any]]:
+def report_funnel(path: str) -> list[dict[str, Any]]:
     """The funnel steps embedded in a ``corpuskit report`` page (its ``report-data`` JSON);
     empty when there is no report or it holds no funnel."""
     import re
 
-    if not path.is_file():
+    if not storage.isfile(str(path)):
         return []
     match = re.search(
         r'<script type="application/json" id="report-data">(.*?)</script>',
-        path.read_text(encoding="utf-8"),
+        storage.read_text(str(path)),
         re.S,
     )
     try:
@@ -193,7 +201,7 @@ def report_funnel(path: Path) -> list[dict[str, Any]]:
     ]
 
 
-def write_funnel_png(steps: list[dict[str, Any]], path: Path) -> None:
+def write_funnel_png(steps: list[dict[str, Any]], path: str) -> None:
     """The report's funnel as a PNG (the Hub shows images, not scripts): documents kept
     (blue) and removed (red) at every stage and filter."""
     import matplotlib
@@ -215,7 +223,7 @@ def write_funnel_png(steps: list[dict[str, Any]], path: Path) -> None:
     ax.legend(loc="lower right")
     ax.margins(x=0.2)
     fig.tight_layout()
-    fig.savefig(path, dpi=80, metadata={"Software": None})
+    _save_png(fig, str(path))
     plt.close(fig)
 
 

@@ -7,19 +7,20 @@ file and spills each planned row to its shard's bucket (:mod:`corpuskit.mix.buck
 bucket is then sorted and written as Parquet (zstd) with the fixed :func:`package_schema`.
 Results are joined in file and shard order, so every executor writes the same bytes.
 
-Everything is written into a temporary sibling folder that is renamed to ``OUT`` only at the
-end, so a failed run (bad dump, unreadable book, empty source) leaves no partial package.
+Everything is written into a temporary sibling folder that replaces ``OUT`` only at the end
+(:func:`corpuskit.storage.replace_tree`: a rename on disk; on an object store a server-side
+copy with ``manifest.json`` last), so a failed run (bad dump, unreadable book, empty source)
+leaves no partial package. ``OUT`` is a local path or any storage URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.errors import ConfigError
 from corpuskit.mix.plan import SPLITS, Plan, length_histogram, make_plan
 from corpuskit.mix.recipe import Recipe, recipe_to_toml
@@ -75,8 +76,8 @@ def build_package(
     from corpuskit.mix.workarea import remove_tree
 
     started = time.monotonic()
-    out = Path(local_output(output))
-    if out.exists() and not overwrite:
+    out = storage.check_output(output)
+    if storage.exists(out) and not overwrite:
         return _existing_package(out, recipe)
     TokenCounter(recipe.tokenizer)  # an unknown or unavailable tokenizer fails before any work
     executor = executor or LocalExecutor(1)
@@ -85,8 +86,8 @@ def build_package(
         check_paths_exist(spec.name, spec.paths)
         readers.append(SourceReader(spec.name, spec.kind, spec.paths, spec.url_list))
     _remove_abandoned_builds(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    remove_tree(str(tmp))
+    tmp = storage.join(storage.parent_of(out), f".{storage.name_of(out)}.tmp-{os.getpid()}")
+    remove_tree(tmp)
     try:
         files = passes.list_files(readers)
         log(
@@ -104,21 +105,21 @@ def build_package(
             plan,
             files,
             file_documents,
-            str(tmp),
+            tmp,
             memory_limit or DEFAULT_MEMORY_LIMIT,
         )
-        remove_tree(str(tmp / SPILL_FOLDER))
+        remove_tree(storage.join(tmp, SPILL_FOLDER))
         manifest = _manifest(recipe, plan, indexes, lineage, shards, command, started)
         from corpuskit.dataset import DatasetFolder
 
         DatasetFolder(tmp).write_manifest(manifest)
-        (tmp / RECIPE_FILE).write_text(recipe_to_toml(recipe), encoding="utf-8")
+        storage.write_text(storage.join(tmp, RECIPE_FILE), recipe_to_toml(recipe))
         from corpuskit.mix.card import render_card
 
         render_card(tmp)
-        _replace(tmp, out)
+        storage.replace_tree(tmp, out)
     except BaseException:
-        remove_tree(str(tmp))
+        remove_tree(tmp)
         raise
     return manifest
 
@@ -126,34 +127,26 @@ def build_package(
 def existing_package(recipe: Recipe, output: str) -> dict[str, Any] | None:
     """The manifest of ``output`` when it is already complete with this recipe (a rerun is then
     a no-op), None when it does not exist; an error when it holds something else."""
-    out = Path(local_output(output))
-    return _existing_package(out, recipe) if out.exists() else None
+    out = storage.check_output(output)
+    return _existing_package(out, recipe) if storage.exists(out) else None
 
 
-def local_output(output: str) -> str:
-    """The package location as an absolute local path; a URL is refused before any work.
+def _remove_abandoned_builds(out: str) -> None:
+    """Delete half-built packages (``.OUT.tmp-PID``) whose process no longer runs (kill -9).
 
-    The package's own files (manifest, card, the rename into place) are still written with
-    local file operations; the work area's shards and buckets already go through
-    :mod:`corpuskit.storage`, so only this last step is missing for ``s3://`` packages."""
-    from corpuskit import storage
-
-    if not storage.is_local(output):
-        raise ConfigError(
-            f"mix cannot write a package to {output} yet: give a local folder or a shared "
-            "file system path with -o, then copy the finished package (e.g. `aws s3 sync`)"
-        )
-    return storage.normalize(output)
-
-
-def _remove_abandoned_builds(out: Path) -> None:
-    """Delete half-built packages (``.OUT.tmp-PID``) whose process no longer runs (kill -9)."""
-    for candidate in out.parent.glob(f".{out.name}.tmp-*"):
-        pid = candidate.name.rsplit("-", 1)[-1]
+    The PID is the client's, and the client is this machine: a build folder on an object
+    store is judged the same way, by whether its building client still runs here."""
+    prefix = f".{storage.name_of(out)}.tmp-"
+    parent = storage.parent_of(out)
+    for name in storage.listdir(parent):
+        if not name.startswith(prefix):
+            continue
+        pid = name.rsplit("-", 1)[-1]
         if not pid.isdigit() or _process_alive(int(pid)):
             continue
+        candidate = storage.join(parent, name)
         log(f"mix: removing {candidate}, left by an interrupted run")
-        shutil.rmtree(candidate, ignore_errors=True)
+        storage.delete_tree(candidate)
 
 
 def _process_alive(pid: int) -> bool:
@@ -166,18 +159,14 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _existing_package(out: Path, recipe: Recipe) -> dict[str, Any]:
+def _existing_package(out: str, recipe: Recipe) -> dict[str, Any]:
     """A rerun with the same recipe finds the package complete (it is renamed into place
     only when finished) and does nothing; anything else there is not overwritten silently."""
     from corpuskit.dataset import DatasetFolder
 
     manifest = DatasetFolder(out).read_manifest()
-    stored = out / RECIPE_FILE
-    if (
-        manifest
-        and stored.exists()
-        and stored.read_text(encoding="utf-8") == recipe_to_toml(recipe)
-    ):
+    stored = storage.join(out, RECIPE_FILE)
+    if manifest and storage.exists(stored) and storage.read_text(stored) == recipe_to_toml(recipe):
         log(
             f"mix: {out} is already complete with this recipe; nothing to do (use --overwrite to rebuild it)"
         )
@@ -185,16 +174,6 @@ def _existing_package(out: Path, recipe: Recipe) -> dict[str, Any]:
     raise ConfigError(
         f"{out} already exists and was not built from this recipe: use --overwrite to replace it or pick another -o"
     )
-
-
-def _replace(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _manifest(

@@ -9,7 +9,6 @@ the card's ``dataset_info.splits``; shard names follow ``<split>-NNNNN-of-NNNNN.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from corpuskit.checksum import file_sha256
@@ -21,12 +20,17 @@ _SHARD_NAME = re.compile(
 )
 
 
-def verify_package(package: str | Path) -> dict[str, Any]:
+def verify_package(package: str) -> dict[str, Any]:
     """``{"ok": bool, "problems": [...], "shards": n, "rows": {...}}`` for a package folder."""
     import pyarrow.parquet as pq
 
-    package = Path(package)
+    from corpuskit import storage
+
+    package = storage.normalize(str(package))
     manifest = load_manifest(package)
+    sizes = {
+        storage.name_of(u): size for u, size in storage.find_files(storage.join(package, "data"))
+    }
     problems: list[str] = []
     expected_schema = package_schema()
     rows: dict[str, int] = {}
@@ -34,37 +38,35 @@ def verify_package(package: str | Path) -> dict[str, Any]:
     for shard in manifest.get("shards", []):
         rel = shard["path"]
         listed.add(rel)
-        path = package / rel
+        path = storage.join(package, *rel.split("/"))
         match = _SHARD_NAME.match(rel)
         if not match or match.group("split") != shard["split"]:
             problems.append(f"{rel}: name does not follow <split>-NNNNN-of-NNNNN.parquet")
-        if not path.exists():
+        name = storage.name_of(path)
+        if name not in sizes:
             problems.append(f"{rel}: missing")
             continue
-        if path.stat().st_size != shard["bytes"]:
-            problems.append(
-                f"{rel}: size {path.stat().st_size} != {shard['bytes']} in the manifest"
-            )
+        if sizes[name] != shard["bytes"]:
+            problems.append(f"{rel}: size {sizes[name]} != {shard['bytes']} in the manifest")
         digest = file_sha256(path)
         if digest != shard["sha256"]:
             problems.append(
                 f"{rel}: sha256 {digest[:16]}... != {shard['sha256'][:16]}... in the manifest (file changed or damaged)"
             )
         try:
-            parquet = pq.ParquetFile(path)
-            if parquet.metadata.num_rows != shard["rows"]:
-                problems.append(
-                    f"{rel}: {parquet.metadata.num_rows} rows != {shard['rows']} in the manifest"
-                )
-            if not parquet.schema_arrow.equals(expected_schema):
+            with storage.open(path, "rb") as fh:
+                parquet = pq.ParquetFile(fh)
+                num_rows, schema = parquet.metadata.num_rows, parquet.schema_arrow
+            if num_rows != shard["rows"]:
+                problems.append(f"{rel}: {num_rows} rows != {shard['rows']} in the manifest")
+            if not schema.equals(expected_schema):
                 problems.append(f"{rel}: schema differs from the package schema")
         except Exception as exc:  # a damaged footer raises several pyarrow error types
             problems.append(f"{rel}: unreadable Parquet ({exc})")
         rows[shard["split"]] = rows.get(shard["split"], 0) + shard["rows"]
-    data = package / "data"
-    for path in sorted(data.glob("*.parquet")) if data.is_dir() else []:
-        if f"data/{path.name}" not in listed:
-            problems.append(f"data/{path.name}: not listed in manifest.json")
+    for name in sorted(sizes):
+        if name.endswith(".parquet") and f"data/{name}" not in listed:
+            problems.append(f"data/{name}: not listed in manifest.json")
     for split, info in manifest.get("splits", {}).items():
         if rows.get(split, 0) != info["rows"]:
             problems.append(
@@ -74,11 +76,13 @@ def verify_package(package: str | Path) -> dict[str, Any]:
     return {"ok": not problems, "problems": problems, "shards": len(listed), "rows": rows}
 
 
-def _check_card(package: Path, manifest: dict[str, Any]) -> list[str]:
-    card = package / "README.md"
-    if not card.exists():
+def _check_card(package: str, manifest: dict[str, Any]) -> list[str]:
+    from corpuskit import storage
+
+    card = storage.join(package, "README.md")
+    if not storage.exists(card):
         return ["README.md: missing (run `corpuskit card render PKG`)"]
-    text = card.read_text(encoding="utf-8")
+    text = storage.read_text(card)
     if not text.startswith("---\n"):
         return ["README.md: no YAML front matter"]
     front = text.split("---\n", 2)[1]

@@ -257,11 +257,27 @@ def test_a_build_abandoned_by_kill_9_is_removed_by_the_next_run(web, tmp_path):
     assert f"removing {abandoned}, left by an interrupted run" in result.stderr
 
 
-def test_a_package_url_is_refused_before_any_work_and_creates_no_local_folder(
+def test_a_package_on_object_storage_equals_a_local_one_and_writes_nothing_local(
     web, tmp_path, monkeypatch
 ):
-    monkeypatch.chdir(tmp_path)
-    result = run("--recipe", RECIPE, "--web", web, "-o", "memory://bucket/package")
-    assert result.exit_code == 2, result.output
-    assert "mix cannot write a package to memory://bucket/package yet" in result.output
-    assert list(tmp_path.iterdir()) == []
+    from corpuskit import storage
+
+    local = tmp_path / "local"
+    assert run("--recipe", RECIPE, "--web", web, "-o", local).exit_code == 0
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    remote = "memory://bucket/package"
+    result = run("--recipe", RECIPE, "--web", web, "-o", remote)
+    assert result.exit_code == 0, result.output
+    assert list(here.iterdir()) == []
+    manifest = json.loads(storage.read_text(f"{remote}/manifest.json"))
+    for shard in manifest["shards"]:
+        assert (
+            storage.read_bytes(f"{remote}/{shard['path']}") == (local / shard["path"]).read_bytes()
+        )
+    assert [n for n in storage.listdir("memory://bucket") if n.startswith(".")] == []
+    verified = CliRunner().invoke(cli, ["card", "verify", remote])
+    assert verified.exit_code == 0, verified.output
+    again = run("--recipe", RECIPE, "--web", web, "-o", remote)
+    assert again.exit_code == 0 and "already complete" in again.stderr

@@ -77,7 +77,7 @@ def upload(local: Path, url: str) -> None:
                 fh.write(path.read_bytes())
 
 
-def test_extract_filter_dedup_on_s3_equal_a_local_run(s3_bucket, dask_processes, tmp_path):
+def test_extract_filter_dedup_mix_on_s3_equal_a_local_run(s3_bucket, dask_processes, tmp_path):
     cluster = dask_processes(workers=2)  # started after the S3 environment is set
     client_home = tmp_path / "client"
     client_home.mkdir()
@@ -93,6 +93,8 @@ def test_extract_filter_dedup_on_s3_equal_a_local_run(s3_bucket, dask_processes,
     corpuskit(
         "dedup", f"{remote}/filtered", "-o", f"{remote}/deduped", "--url", *run, cwd=client_home
     )
+    mix = ["mix", "--preset", "gpt3", "--total-tokens", "3000"]
+    corpuskit(*mix, "--web", f"{remote}/deduped", "-o", f"{remote}/package", *run, cwd=client_home)
 
     local = tmp_path / "local"
     here = ["--executor", "local", "-q"]
@@ -106,11 +108,23 @@ def test_extract_filter_dedup_on_s3_equal_a_local_run(s3_bucket, dask_processes,
     corpuskit(
         "dedup", str(local / "filtered"), "-o", str(local / "deduped"), "--url", *here, cwd=tmp_path
     )
+    corpuskit(
+        *mix, "--web", str(local / "deduped"), "-o", str(local / "package"), *here, cwd=tmp_path
+    )
 
     for stage in ("extracted", "filtered", "deduped"):
         assert rows(f"{remote}/{stage}") == rows(str(local / stage)), stage
         assert rows(f"{remote}/{stage}"), f"{stage} kept nothing: the comparison would be empty"
     assert rows(f"{remote}/filtered", "rejected") == rows(str(local / "filtered"), "rejected")
+    # The package: byte-identical shards, and a card that verifies where it lies.
+    from corpuskit import storage
+
+    manifest = json.loads(storage.read_text(f"{remote}/package/manifest.json"))
+    assert manifest["shards"]
+    for shard in manifest["shards"]:
+        remote_bytes = storage.read_bytes(f"{remote}/package/{shard['path']}")
+        assert remote_bytes == (local / "package" / shard["path"]).read_bytes(), shard["path"]
+    corpuskit("card", "verify", f"{remote}/package", cwd=client_home)
     assert leftovers(remote) == []
     # Nothing was written to a local disk: not by the client, not by a worker.
     for home in [client_home, *cluster.homes]:
