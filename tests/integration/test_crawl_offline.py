@@ -224,3 +224,17 @@ def test_permanent_reasons_and_the_shared_retry_loop():
     with pytest.raises(TransferFailed) as failed:
         with_retries(lambda: (_ for _ in ()).throw(socket.gaierror(-2, "x")), "http://h/", policy)
     assert failed.value.permanent and failed.value.attempts == 1
+
+
+def test_a_url_list_offline_fails_each_url_and_records_none(tmp_path):
+    """Not "robots.txt disallows": that would be recorded as done and never fetched again."""
+    lookup = resolution_seconds()
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"http://{OFFLINE_HOST}/a\nhttp://{OFFLINE_HOST}/b\n", encoding="utf-8")
+    out = tmp_path / "o"
+    result, seconds = corpuskit("crawl", "--urls", str(urls), "-o", str(out), "--host-delay", "0")
+    assert result.returncode == 1, result.stderr
+    assert seconds < 5 + 2 * lookup, f"took {seconds:.1f} s"
+    assert result.stderr.count(f"cannot resolve host '{OFFLINE_HOST}'") == 2
+    state = json.loads((out / "crawl_state.json").read_text(encoding="utf-8"))
+    assert state["urls"] == {}
