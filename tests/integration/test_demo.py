@@ -8,7 +8,6 @@ failed with exit 141), so the script's ending is repeated many times below.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -28,43 +27,11 @@ EARLY_EXIT_READER = re.compile(
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 
 
-def make_recipe(target: str) -> list[str]:
-    """The recipe lines of ``target`` in the Makefile (what `make TARGET` runs)."""
-    lines = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
-    recipe = []
-    for line in lines[start + 1 :]:
-        if not line.startswith("\t"):
-            break
-        recipe.append(line.strip())
-    return recipe
-
-
 def demo_ending() -> str:
     """The lines of demo.sh after its last corpuskit command: the pure-shell display."""
     lines = DEMO.read_text(encoding="utf-8").splitlines()
     last = max(i for i, line in enumerate(lines) if '"$corpuskit"' in line)
     return "\n".join(lines[last + 1 :])
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """`make demo`'s recipe (``bash scripts/demo.sh``), run once into a temporary root."""
-    recipe = make_recipe("demo")
-    assert recipe == ["bash scripts/demo.sh"], f"the demo target changed: {recipe}"
-    if not (ROOT / ".venv" / "bin" / "corpuskit").exists():
-        pytest.skip("the demo runs .venv/bin/corpuskit: run `make install` first")
-    out = tmp_path_factory.mktemp("demo") / "out"
-    env = {**os.environ, "CORPUSKIT_DEMO_OUT": str(out)}
-    result = subprocess.run(
-        ["bash", "-c", recipe[0]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    return out, result
 
 
 @pytest.mark.slow
