@@ -70,6 +70,8 @@ class DaskProcesses:
         env = {
             **os.environ,
             "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+            # Keep every task transition, so a test can read a task's whole story.
+            "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH": "1000000",
             "PYTHONWARNINGS": "ignore",
         }
         self.env = env
