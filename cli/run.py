@@ -105,6 +105,13 @@ def plan_stages(config: dict[str, Any], path: str) -> list[tuple[str, list[str]]
 
 @click.command()
 @click.argument("config_file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output root instead of [run] output (stage outputs go to OUTPUT/<stage>).",
+)
 @options.execution
 @options.storage_options
 @options.overwrite
@@ -113,7 +120,15 @@ def plan_stages(config: dict[str, Any], path: str) -> list[tuple[str, list[str]]
 @options.verbose
 @options.quiet
 def command(
-    config_file, executor, workers, scheduler, dashboard_address, overwrite, dry_run, as_json
+    config_file,
+    output,
+    executor,
+    workers,
+    scheduler,
+    dashboard_address,
+    overwrite,
+    dry_run,
+    as_json,
 ):
     """Run the pipeline stages described in CONFIG_FILE, in order.
 
@@ -134,6 +149,8 @@ def command(
     """
     config = options.load_toml(config_file)
     run = config.setdefault("run", {})
+    if output:
+        run["output"] = output
     for key, value in (("executor", executor), ("workers", workers), ("scheduler", scheduler)):
         if value is not None and (key != "executor" or value != "dask"):
             run[key] = value

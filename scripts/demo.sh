@@ -2,10 +2,12 @@
 # `make demo`: run the whole pipeline on sample_warcs/ and show the dataset package it made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out_root="${1:-out/demo}"
+# Output root: the first argument, else $CORPUSKIT_DEMO_OUT, else out/demo (the tests use a
+# temporary folder; examples/demo.toml's [run] output is overridden with --output).
+out_root="${1:-${CORPUSKIT_DEMO_OUT:-out/demo}}"
 corpuskit=".venv/bin/corpuskit"
 
-"$corpuskit" run examples/demo.toml --overwrite
+"$corpuskit" run examples/demo.toml --overwrite --output "$out_root"
 echo
 "$corpuskit" stats "$out_root"/extract "$out_root"/filter "$out_root"/dedup
 echo
@@ -13,7 +15,10 @@ echo
 echo
 echo "Dataset package: $(cd "$out_root/mix" && pwd)"
 echo "---- head of its dataset card ($out_root/mix/README.md; YAML front matter skipped) ----"
-awk 'NR == 1 && /^---$/ { front = 1; next } front && /^---$/ { front = 0; next } !front' \
-    "$out_root/mix/README.md" | head -n 40
+# awk stops itself after 40 lines. No `| head -n 40` here: under pipefail, head exiting
+# before awk has written everything kills awk with SIGPIPE and the demo with exit 141, by
+# chance (issue 15). Keep every pipeline in this script free of early-exiting readers.
+awk 'NR == 1 && /^---$/ { front = 1; next } front && /^---$/ { front = 0; next }
+     !front { print; if (++shown == 40) exit }' "$out_root/mix/README.md"
 echo
 echo "Pipeline report (one HTML file, open it in a browser): $(cd "$out_root" && pwd)/report.html"

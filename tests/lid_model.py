@@ -3,10 +3,15 @@
 Labels use lid.176's format (``__label__en``), so the ``lang`` filter treats it like the real
 model. Training follows REFERENCE.md: word bigrams (``wordNgrams=2``) and another seed when
 fastText aborts with "Encountered NaN". The model is trained once per test session.
+
+The tests that need the real lid.176 get it through :func:`real_lid_model`, which fails
+them, naming the fix, when it is missing (``make test`` runs ``make models`` first), or
+skips them with the reason when ``CORPUSKIT_TESTS_WITHOUT_LID176=1`` says so explicitly.
 """
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -37,6 +42,30 @@ WORDS = {
 }
 
 _cache: dict[str, Path] = {}
+
+WITHOUT_REAL_MODEL_ENV = "CORPUSKIT_TESTS_WITHOUT_LID176"
+
+
+def real_lid_model() -> Path:
+    """The real lid.176 model, for a test that needs it: missing, the test fails loudly
+    (a machine that lost its model must not pass silently), unless
+    ``$CORPUSKIT_TESTS_WITHOUT_LID176`` is ``1``, which skips it with the same reason."""
+    import pytest
+
+    from corpuskit.errors import DependencyError
+    from corpuskit.models import locate_model
+
+    try:
+        return locate_model("lid")
+    except DependencyError as exc:
+        why = (
+            f"the real lid.176 model is missing: {exc}. `make test` fetches it with "
+            "`make models`; on a machine that cannot, set "
+            f"{WITHOUT_REAL_MODEL_ENV}=1 to skip the tests that need it"
+        )
+        if os.environ.get(WITHOUT_REAL_MODEL_ENV) == "1":
+            pytest.skip(why)
+        pytest.fail(why, pytrace=False)
 
 
 def sentence(language: str, rng: random.Random, words: int | None = None) -> str:

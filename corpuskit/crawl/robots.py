@@ -17,6 +17,7 @@ import urllib.robotparser
 
 from corpuskit.crawl.http import TRANSPORT_ERRORS, open_url
 from corpuskit.crawl.ratelimit import RateLimiter
+from corpuskit.crawl.retry import TransferFailed, permanent_reason
 
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five redirects
@@ -65,7 +66,12 @@ class RobotsCache:
                 break
         except http.client.InvalidURL:
             raise  # the URL is at fault, not the host
-        except TRANSPORT_ERRORS:
+        except TRANSPORT_ERRORS as exc:
+            reason = permanent_reason(exc, url)
+            if reason is not None:
+                # Offline or no DNS: not a robots answer. Fail the URL (unrecorded, so a
+                # rerun retries it) instead of caching "disallow all" for the host.
+                raise TransferFailed(reason, 1, permanent=True) from exc
             status = 599
         if 200 <= status < 300:
             parser.parse(body.decode("utf-8", errors="replace").splitlines())

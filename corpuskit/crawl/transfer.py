@@ -13,8 +13,10 @@ The rules, in the order they apply:
   the partial file from byte 0.
 - The size must match Content-Length (200) or the Content-Range total (206); a body that
   ends early is kept and resumed, a body that is too long is discarded and restarted.
-- 408/425/429/5xx, connection errors, timeouts and short bodies are retried with backoff
-  (:mod:`corpuskit.crawl.retry`); other 4xx fail at once (retrying a 404 cannot help).
+- 408/425/429/5xx, connection errors, timeouts and short bodies are retried with backoff,
+  each retry logged, for at most ``policy.max_wait`` seconds in all
+  (:mod:`corpuskit.crawl.retry`); other 4xx, a host name that does not resolve and an
+  untrusted TLS certificate fail at once (retrying a 404 or an offline DNS cannot help).
 - Every request takes a token from the shared :class:`~corpuskit.crawl.ratelimit.RateLimiter`.
 
 ``s3://`` and other non-HTTP URLs are read through fsspec with the same rules (seek to the
@@ -32,35 +34,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpuskit.checksum import file_sha256
-from corpuskit.crawl.http import DEFAULT_USER_AGENT, TRANSPORT_ERRORS, open_url
+from corpuskit.crawl.http import DEFAULT_USER_AGENT, open_url
 from corpuskit.crawl.ratelimit import RateLimiter
-from corpuskit.crawl.retry import RetryPolicy, is_retryable_status, parse_retry_after
+from corpuskit.crawl.retry import (  # the error classes are re-exported from here
+    PermanentError,
+    RetryableError,
+    RetryPolicy,
+    TransferFailed,
+    client_error_hint,
+    is_retryable_status,
+    parse_retry_after,
+    reason_of,
+    with_retries,
+)
 from corpuskit.errors import DependencyError
 
 CHUNK_BYTES = 1 << 20
 PART_SUFFIX = ".part"
 VALIDATOR_SUFFIX = ".validator"
 _CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)", re.IGNORECASE)
-
-
-class RetryableError(Exception):
-    """A failure worth another attempt (after ``retry_after`` seconds if the server said so)."""
-
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class PermanentError(Exception):
-    """A failure no retry can fix (404, 403, ...)."""
-
-
-class TransferFailed(Exception):
-    """The download did not finish; ``attempts`` requests were made."""
-
-    def __init__(self, message: str, attempts: int):
-        super().__init__(message)
-        self.attempts = attempts
 
 
 @dataclasses.dataclass
@@ -141,23 +133,22 @@ def download(
     state = _Attempt(resumed_from=part.stat().st_size if part.exists() else 0)
     started = time.monotonic()
     attempt_once = _attempt_http if url.startswith(("http://", "https://")) else _attempt_fsspec
-    attempts = 0
-    while True:
-        attempts += 1
-        try:
-            attempt_once(url, part, options, state, on_bytes or (lambda n: None))
-            break
-        except (PermanentError, http.client.InvalidURL) as exc:
-            raise TransferFailed(str(exc), attempts) from exc
-        except (RetryableError, *TRANSPORT_ERRORS) as exc:
-            reason = _reason(exc)
-            state.retries[reason] = state.retries.get(reason, 0) + 1
-            if attempts > options.policy.retries:
-                raise TransferFailed(
-                    f"{exc} (gave up after {attempts} attempts)", attempts
-                ) from exc
-            retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
-            options.sleep(options.policy.delay(attempts - 1, retry_after))
+    on_bytes = on_bytes or (lambda n: None)
+
+    def count(exc: BaseException) -> None:
+        reason = reason_of(exc)
+        state.retries[reason] = state.retries.get(reason, 0) + 1
+
+    try:
+        _, attempts = with_retries(
+            lambda: attempt_once(url, part, options, state, on_bytes),
+            url,
+            options.policy,
+            sleep=options.sleep,
+            on_retry=count,
+        )
+    except http.client.InvalidURL as exc:
+        raise TransferFailed(str(exc), 1, permanent=True) from exc
     size, digest = _finish(part, dest)
     return TransferResult(
         size=size,
@@ -168,14 +159,6 @@ def download(
         retries=state.retries,
         seconds=round(time.monotonic() - started, 3),
     )
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, RetryableError):
-        return str(exc).split(":")[0]
-    if isinstance(exc, TimeoutError):
-        return "timeout"
-    return "connection error"
 
 
 def _finish(part: Path, dest: Path) -> tuple[int, str]:
@@ -229,7 +212,7 @@ def _attempt_http(url, part: Path, options: TransferOptions, state: _Attempt, on
             if total is None and length is not None:
                 total = offset + length
         else:
-            raise PermanentError(f"HTTP {status} {response.reason}")
+            raise PermanentError(f"HTTP {status} {response.reason} ({client_error_hint(status)})")
         _receive(response.read, part, offset, total, on_bytes)
 
 

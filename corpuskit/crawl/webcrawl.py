@@ -5,7 +5,8 @@ request at a time per host, starting at least ``host_delay`` seconds (or the hos
 Crawl-delay, if larger) after the previous one to that host ended; redirects are followed up to ``max_redirects`` hops, each hop
 checked against robots.txt and written to the WARC (a 3xx response, as crawlers archive
 them); the body is cut at ``max_page_bytes`` and marked truncated. Transient failures are
-retried with the same backoff as file downloads.
+retried with the same backoff as file downloads (each retry logged); a host that does not
+resolve fails its URLs at once, and they stay unrecorded so a rerun tries them again.
 
 Resume: ``OUT/crawl_state.json`` maps each finished URL to its outcome (the WARC file that
 holds it, or why it was not archived: robots, 4xx, too many redirects). It is rewritten
@@ -26,8 +27,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from corpuskit.crawl.http import TRANSPORT_ERRORS, open_url, split_url
-from corpuskit.crawl.retry import is_retryable_status, parse_retry_after
+from corpuskit.crawl.http import open_url, split_url
+from corpuskit.crawl.retry import is_retryable_status, parse_retry_after, with_retries
 from corpuskit.crawl.robots import HostClock, RobotsCache, host_of
 from corpuskit.crawl.transfer import RetryableError, TransferFailed, TransferOptions
 from corpuskit.crawl.urls import UrlEntry, is_http_url
@@ -121,20 +122,13 @@ def fetch_once(url: str, options: TransferOptions, max_bytes: int) -> tuple[Exch
 
 
 def fetch_with_retries(url: str, options: TransferOptions, max_bytes: int):
-    """:func:`fetch_once` retried on 429/5xx/connection errors; TransferFailed at the end."""
-    attempts = 0
-    while True:
-        attempts += 1
-        try:
-            return fetch_once(url, options, max_bytes)
-        except http.client.InvalidURL:
-            raise  # a bad URL stays bad: no retry
-        except (RetryableError, *TRANSPORT_ERRORS) as exc:
-            if attempts > options.policy.retries:
-                error = str(exc) or type(exc).__name__
-                raise TransferFailed(f"{error} (after {attempts} attempts)", attempts) from exc
-            retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
-            options.sleep(options.policy.delay(attempts - 1, retry_after))
+    """:func:`fetch_once` retried on 429/5xx/connection errors (each retry logged);
+    TransferFailed at the end, or at once when the host does not resolve or its TLS
+    certificate is not trusted. A bad URL (InvalidURL) is raised as is: no retry."""
+    result, _ = with_retries(
+        lambda: fetch_once(url, options, max_bytes), url, options.policy, sleep=options.sleep
+    )
+    return result
 
 
 def interleave_by_host(entries: list[UrlEntry]) -> list[UrlEntry]:

@@ -45,6 +45,15 @@ def test_flags_on_the_command_line_win_over_the_run_table(tmp_path):
     assert args[args.index("--executor") + 1] == "local"
 
 
+def test_output_flag_replaces_the_run_tables_output_root(tmp_path):
+    config = write(tmp_path, '[run]\noutput = "OUT"\n[extract]\ninputs = ["w"]\n[filter]\n')
+    result = invoke(config, "--dry-run", "-o", "ELSEWHERE")
+    extract, filter_ = (s["args"] for s in json.loads(result.stdout)["stages"])
+    assert extract[extract.index("--output") + 1] == "ELSEWHERE/extract"
+    assert filter_[-2:] == ["--", "ELSEWHERE/extract"]
+    assert "OUT" not in json.dumps(extract + filter_)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

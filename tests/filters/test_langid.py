@@ -6,11 +6,12 @@ import random
 
 import pytest
 
+from corpuskit.checksum import file_sha256
 from corpuskit.document import Document
 from corpuskit.errors import DependencyError
-from corpuskit.models import locate_model
+from corpuskit.models import locate_model, model_info
 from corpuskit.registry import get_filter, make_params
-from tests.lid_model import sentence, train_lid_model
+from tests.lid_model import real_lid_model, sentence, train_lid_model
 
 
 @pytest.fixture(scope="session")
@@ -117,21 +118,18 @@ def test_model_found_through_env_var_and_cache(lid_model, tmp_path, monkeypatch)
     assert locate_model("lid") == cached
 
 
-def _real_model():
-    try:
-        return locate_model("lid")
-    except DependencyError:
-        return None
+@pytest.fixture(scope="module")
+def real_model():
+    return real_lid_model()
 
 
-REAL_MODEL = _real_model()
+def test_the_real_model_is_the_pinned_file(real_model):
+    """The file in use is byte for byte the lid.176.ftz pinned in corpuskit.models."""
+    info = model_info("lid")
+    assert real_model.stat().st_size == info.size
+    assert file_sha256(real_model) == info.sha256
 
 
-@pytest.mark.skipif(
-    REAL_MODEL is None,
-    reason="real lid.176.ftz not available: run `corpuskit models fetch lid` "
-    "(or set CORPUSKIT_LID_MODEL) to run this test",
-)
 @pytest.mark.parametrize(
     "text, language",
     [
@@ -142,8 +140,8 @@ REAL_MODEL = _real_model()
         ("天气很暖和，孩子们在公园里一直玩到傍晚。", "zh"),
     ],
 )
-def test_real_lid176_model(text, language):
-    lang = make_filter(REAL_MODEL, languages=(language,), min_score=0.5)
+def test_real_lid176_model(real_model, text, language):
+    lang = make_filter(real_model, languages=(language,), min_score=0.5)
     doc = Document("real", text + "\n" + text)
     assert lang.reject_reason(doc) is None
     assert doc.language == language

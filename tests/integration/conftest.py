@@ -1,4 +1,5 @@
-"""A real ``dask scheduler`` + ``dask worker`` pair on 127.0.0.1, started as processes."""
+"""Shared by the integration tests: a real ``dask scheduler`` + ``dask worker`` pair on
+127.0.0.1 started as processes, and one run of ``make demo``'s recipe into a temporary root."""
 
 from __future__ import annotations
 
@@ -13,6 +14,42 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_recipe(target: str) -> list[str]:
+    """The recipe lines of ``target`` in the Makefile (what `make TARGET` runs)."""
+    lines = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return recipe
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """`make demo`'s recipe (``bash scripts/demo.sh``), run once into a temporary root:
+    ``(output root, CompletedProcess)``. It is `corpuskit run examples/demo.toml`."""
+    from tests.lid_model import real_lid_model
+
+    recipe = make_recipe("demo")
+    assert recipe == ["bash scripts/demo.sh"], f"the demo target changed: {recipe}"
+    if not (ROOT / ".venv" / "bin" / "corpuskit").exists():
+        pytest.skip("the demo runs .venv/bin/corpuskit: run `make install` first")
+    real_lid_model()  # the demo's fineweb preset needs it
+    out = tmp_path_factory.mktemp("demo") / "out"
+    result = subprocess.run(
+        ["bash", "-c", recipe[0]],
+        cwd=ROOT,
+        env={**os.environ, "CORPUSKIT_DEMO_OUT": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return out, result
 
 
 def free_port() -> int:
@@ -34,6 +71,8 @@ class DaskProcesses:
         env = {
             **os.environ,
             "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+            # Keep every task transition, so a test can read a task's whole story.
+            "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH": "1000000",
             "PYTHONWARNINGS": "ignore",
         }
         self.env = env

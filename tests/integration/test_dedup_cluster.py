@@ -9,6 +9,7 @@ the same result.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -29,6 +30,8 @@ from tests.corpuskit.dedup_corpus import planted_corpus, write_dataset
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
+# The stimulus of the scheduler's transitions when it removes a worker that died.
+WORKER_DEATH = ("handle-worker-cleanup", "remove-worker")
 SETTINGS = dict(num_perm=384, bands=48, rows=8, verify="exact", threshold=0.72, partition_rows=2000)
 ARGS = ["--num-perm", "384", "--bands", "48", "--rows", "8", "--verify", "exact"]
 ARGS += ["--threshold", "0.72"]
@@ -111,39 +114,96 @@ def _worker_process(nanny_pid: int, missing_ok: bool = False):
     raise AssertionError(f"no worker process under nanny {nanny_pid}")
 
 
+def _drain(stream, lines: list[str], on_line=None, errors: list[BaseException] | None = None):
+    """Read ``stream`` to its end into ``lines``; an ``on_line`` failure is kept in ``errors``
+    and reading goes on, so the job never blocks on a full pipe."""
+    for line in stream:
+        lines.append(line)
+        if on_line is not None and not errors:
+            try:
+                on_line(line)
+            except BaseException as exc:  # reported by the test, after the job ends
+                errors.append(exc)
+
+
 def test_a_worker_killed_during_the_shuffle_does_not_change_the_result(corpus, dask_two_workers):
+    """kill -9 the worker process while the scheduler has tasks on it; those tasks (or, when
+    one finished just before the kill, its result held on that worker) are given up by the
+    scheduler and computed again elsewhere, and the result is still the local executor's."""
+    from distributed import Client
+
+    def transitions_since(since: float, keys: list, dask_scheduler=None) -> list[tuple]:
+        """``(key, start, finish, stimulus_id)`` of the scheduler's transitions of ``keys``
+        since ``since``; run on the scheduler (a local function: pickled by value)."""
+        wanted = set(keys)
+        return [
+            (t.key, t.start, t.finish, t.stimulus_id)
+            for t in dask_scheduler.transition_log
+            if t.timestamp >= since and t.key in wanted
+        ]
+
     root, expected = corpus
     address, workers = dask_two_workers.address, dask_two_workers.workers
     command = [str(BIN / "corpuskit"), "dedup", str(root / "in"), "-o", str(root / "killed")]
     command += ["--scheduler", address, *[a for a in ARGS if a != "-q"]]
-    job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    killed = threading.Event()
-    log_lines: list[str] = []
-    victims: list[int] = []
+    with Client(address, timeout="30s") as client:
+        pid_of = client.run(os.getpid)  # worker address -> worker process id
+        killed: dict = {}
+        errors: list[BaseException] = []
 
-    def watch():
-        for line in job.stderr:
-            log_lines.append(line)
-            if "shuffling band keys" in line and not killed.is_set():
-                victim = _worker_process(workers[0].pid)
-                victim.kill()  # the worker process; its nanny starts a new one
-                victims.append(victim.pid)
-                assert job.poll() is None  # the job was still running
-                killed.set()
+        def kill_when_busy(line: str) -> None:
+            if "shuffling band keys" not in line or killed:
+                return
+            victim = _worker_process(workers[0].pid)
+            victim_address = next(a for a, pid in pid_of.items() if pid == victim.pid)
+            deadline = time.monotonic() + 30
+            held: list = []
+            while not held and time.monotonic() < deadline and job.poll() is None:
+                held = list(client.processing([victim_address]).get(victim_address, ()))
+                if not held:
+                    time.sleep(0.02)
+            assert held, "the worker never held a task while the job ran"
+            killed.update(time=time.time(), held=held, pid=victim.pid, running=job.poll() is None)
+            victim.kill()  # the worker process; its nanny starts a new one
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    stdout = job.stdout.read()  # stderr belongs to the watcher alone
-    job.wait(timeout=240)
-    watcher.join(timeout=10)
-    assert killed.is_set(), "".join(log_lines)
-    assert job.returncode == 0, "".join(log_lines)
-    assert json.loads(stdout)["exit_code"] == 0
-    assert outcome(root / "killed") == expected
+        job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out_lines: list[str] = []
+        log_lines: list[str] = []
+        readers = [
+            threading.Thread(target=_drain, args=(job.stdout, out_lines), daemon=True),
+            threading.Thread(
+                target=_drain, args=(job.stderr, log_lines, kill_when_busy, errors), daemon=True
+            ),
+        ]
+        for reader in readers:
+            reader.start()
+        try:
+            job.wait(timeout=240)
+        except subprocess.TimeoutExpired:
+            job.kill()
+            job.wait(timeout=30)
+            pytest.fail("dedup did not finish in 240 s:\n" + "".join(log_lines[-50:]))
+        for reader in readers:
+            reader.join(timeout=30)
+        assert not errors, f"{errors[0]!r}\n" + "".join(log_lines)
+        assert killed and killed["running"], "".join(log_lines)
+        assert job.returncode == 0, "".join(log_lines)
+        assert json.loads("".join(out_lines))["exit_code"] == 0
+        assert outcome(root / "killed") == expected
+        # The tasks the killed worker held were given up and computed again.
+        story = client.run_on_scheduler(transitions_since, killed["time"], killed["held"])
+    lost, redone = set(), set()
+    for key, start, finish, stimulus in story:  # in the order the scheduler made them
+        if stimulus.startswith(WORKER_DEATH) and start in ("processing", "memory"):
+            lost.add(key)  # running on the dead worker, or its result held there
+        elif key in lost and finish == "memory":
+            redone.add(key)
+    assert lost, f"no task of the killed worker was given up: {story}"
+    assert redone == lost, f"not every lost task was computed again: {story}"
     # The nanny replaced the killed worker.
     deadline = time.monotonic() + 30
     replacement = None
     while time.monotonic() < deadline and replacement is None:
         replacement = _worker_process(workers[0].pid, missing_ok=True)
         time.sleep(0.5)
-    assert replacement is not None and replacement.pid not in victims
+    assert replacement is not None and replacement.pid != killed["pid"]

@@ -1,4 +1,8 @@
-"""The whole pipeline on sample_warcs through a real Dask LocalCluster, from one config file."""
+"""The whole pipeline on sample_warcs through a real Dask LocalCluster, from one config file.
+
+The fineweb preset needs the real lid.176 model: without it these tests fail naming the fix,
+or skip with the reason under CORPUSKIT_TESTS_WITHOUT_LID176=1 (tests/lid_model.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
+from tests.lid_model import real_lid_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +41,7 @@ def read_ids(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
+    real_lid_model()
     out = tmp_path_factory.mktemp("pipeline") / "out"
     config = out.parent / "pipeline.toml"
     config.write_text(
