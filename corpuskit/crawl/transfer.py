@@ -47,7 +47,6 @@ from corpuskit.crawl.retry import (  # the error classes are re-exported from he
     reason_of,
     with_retries,
 )
-from corpuskit.errors import DependencyError
 
 CHUNK_BYTES = 1 << 20
 PART_SUFFIX = ".part"
@@ -255,15 +254,8 @@ def _attempt_fsspec(url, part: Path, options: TransferOptions, state: _Attempt, 
 
 
 def filesystem_for(url: str):
-    """The fsspec filesystem and path of a non-HTTP URL (``s3://`` needs s3fs)."""
-    import fsspec
+    """The fsspec filesystem and path of a non-HTTP URL, through :mod:`corpuskit.storage`
+    (storage options apply; a missing backend such as gcsfs for gs:// names the package)."""
+    from corpuskit import storage
 
-    try:
-        return fsspec.core.url_to_fs(url)
-    except ImportError as exc:
-        protocol = url.split("://", 1)[0]
-        package = "s3fs" if protocol in ("s3", "s3a") else f"the fsspec backend for {protocol}://"
-        raise DependencyError(
-            f"reading {url} needs {package}: install it with `pip install {package}` "
-            "or use the HTTPS base URL https://data.commoncrawl.org/"
-        ) from exc
+    return storage.filesystem(url)
