@@ -97,7 +97,12 @@ class TrafilaturaExtractor:
     """trafilatura ``extract`` on a tree parsed once, with reusable options objects."""
 
     def __init__(self, options: ExtractorOptions):
+        from lxml import etree
         from trafilatura.settings import Extractor, use_config
+
+        # libxml2 2.14 (lxml 6) ends <script>/<style> text where browsers do, so the parser
+        # alone keeps markup inside scripts out of the tree; older ones need strip_invisible.
+        self.strip_first = etree.LIBXML_VERSION < (2, 14)
 
         config = use_config()
         # corpuskit enforces its own limit (deadline.time_limit); trafilatura's is for its CLI.
@@ -122,7 +127,7 @@ class TrafilaturaExtractor:
         from trafilatura import extract
         from trafilatura.utils import load_html
 
-        tree = parse_html(strip_invisible(html))
+        tree = parse_html(strip_invisible(html) if self.strip_first else html)
         if tree is None or len(tree) == 0:  # trafilatura's loader repairs a few broken heads
             tree = load_html(strip_invisible(html))
             if tree is None:
