@@ -127,20 +127,31 @@ class TrafilaturaExtractor:
         from trafilatura import extract
         from trafilatura.utils import load_html
 
-        tree = parse_html(strip_invisible(html) if self.strip_first else html)
-        if tree is None or len(tree) == 0:  # trafilatura's loader repairs a few broken heads
-            tree = load_html(strip_invisible(html))
-            if tree is None:
-                return None
+        source = strip_invisible(html) if self.strip_first else html
+
+        def parse():
+            tree = parse_html(source)
+            if tree is None or len(tree) == 0:  # trafilatura's loader repairs a few broken heads
+                tree = load_html(strip_invisible(html))
+            return tree
+
+        tree = parse()
+        if tree is None:
+            return None
         title_element = tree.find(".//title")
         title = title_element.text_content().strip() if title_element is not None else None
         language = _clean_language(tree.get("lang") or tree.get("xml:lang"))
-        drop_boilerplate_tags(tree)
         text = ""
         if self.fast_pass is not None:
             self.fast_pass.url = url
-            text = extract(tree, options=self.fast_pass) or ""  # works on a copy of the tree
-        if self.full_pass is not None and len(text) < FALLBACK_BELOW_CHARS:
+            drop_boilerplate_tags(tree)
+            text = extract(tree, options=self.fast_pass) or ""  # trafilatura works on a copy
+            if len(text) >= FALLBACK_BELOW_CHARS or self.full_pass is None:
+                return Extracted(text, title or None, language)
+            # Parsed again, untrimmed: readability scores the page's own structure (navigation,
+            # asides and all); on the dev set that is worth 0.002 F1 over the trimmed tree.
+            tree = parse()
+        if self.full_pass is not None:
             self.full_pass.url = url
             text = extract(tree, options=self.full_pass) or ""
         return Extracted(text, title or None, language)
