@@ -266,7 +266,7 @@ def run_real(limit: int | None, rounds: int, explore: bool) -> None:
     for label, _ in methods:
         score, rate = scores[label], len(pages) / best[label]
         print(
-            f"{label:40} {score.f1:6.3f} {score.precision:6.3f} {score.recall:6.3f} "
+            f"{label:40} {score.f1:6.4f} {score.precision:6.4f} {score.recall:6.4f} "
             f"{rate:7.1f} {rate / base_rate:6.2f}x"
         )
 

@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -83,7 +84,11 @@ def write_benchmark_warc(path: Path, generated: int) -> dict[str, int]:
 
         if not dev_set_missing():
             for page in load_pages():
-                add(page.url, page.body, "text/html")
+                # Some keys of the set are labels ("hard::name"), not URLs; warcio reads HTTP
+                # headers only for http(s) targets, so those get a URL made of the file name.
+                url = page.url if page.url.startswith(("http://", "https://")) else ""
+                url = url.replace(" ", "%20") or f"https://dev.example/{quote(page.file)}"
+                add(url, page.body, "text/html")
                 counts["dev pages"] += 1
         sources = sorted((ROOT / "sample_warcs").glob("*.warc.gz"))
         generated_path = path.parent / "generated.warc.gz"
