@@ -237,10 +237,87 @@ def agreement(ck: dict, dt: dict) -> list[tuple[str, int, int, int, int]]:
     return rows
 
 
+def run_dedup(work: Path, workers: int) -> dict:
+    """MinHash only, FineWeb's settings, each tool on its own extracted documents."""
+    dt_out = work / "datatrove"
+    dt = timed(
+        [
+            str(PEERS_PYTHON),
+            str(ROOT / "benchmarks" / "peers_datatrove.py"),
+            "dedup",
+            "--out",
+            str(dt_out),
+            "--workers",
+            str(workers),
+        ],
+        work / "datatrove-dedup.log",
+    )
+    ck_out = work / "corpuskit"
+    ck = timed(
+        [
+            str(CORPUSKIT),
+            "dedup",
+            str(ck_out / "extracted"),
+            "-o",
+            str(ck_out / "deduped"),
+            "--no-exact",
+            "--minhash",
+            "--ngram",
+            "5",
+            "--bands",
+            "14",
+            "--rows",
+            "8",
+            "--seed",
+            "1",
+            "--keep-rejected",
+            "--executor",
+            "local",
+            "--workers",
+            str(workers),
+            "-q",
+        ],
+        work / "corpuskit-dedup.log",
+    )
+    ck_removed = {r["id"] for r in _parquet_rows(ck_out / "deduped" / "rejected", ["id"])}
+    return {
+        "datatrove": dt,
+        "corpuskit": ck,
+        "dt_removed": set(_jsonl_ids(dt_out / "dedup-removed")),
+        "ck_removed": ck_removed,
+    }
+
+
+def report_dedup(dedup: dict, ck: dict, dt: dict, workers: int) -> None:
+    print("\nMinHash dedup (5-word shingles, 14 bands x 8 rows), each on its own extraction")
+    print(
+        f"{'tool':10} {'docs in':>8} {'removed':>8} {'wall s':>8} {'docs/s/core':>11} {'peak RSS MB':>11}"
+    )
+    for tool, run, removed in (
+        ("datatrove", dt, dedup["dt_removed"]),
+        ("corpuskit", ck, dedup["ck_removed"]),
+    ):
+        wall, rss = dedup[tool]
+        n_in = len(run["read"])
+        print(
+            f"{tool:10} {n_in:8d} {len(removed):8d} {wall:8.1f} {n_in / wall / workers:11.1f} {rss:11.0f}"
+        )
+    shared = set(ck["read"]) & set(dt["read"])
+    both = len(shared & dedup["ck_removed"] & dedup["dt_removed"])
+    only_ck = len((shared & dedup["ck_removed"]) - dedup["dt_removed"])
+    only_dt = len((shared & dedup["dt_removed"]) - dedup["ck_removed"])
+    agree = len(shared) - only_ck - only_dt
+    print(
+        f"on the {len(shared)} documents both read: removed by both {both}, only corpuskit "
+        f"{only_ck}, only datatrove {only_dt}; agreement {100 * agree / max(len(shared), 1):.1f} %"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=1, help="workers for both tools")
     parser.add_argument("--generated", type=int, default=200, help="generated pages to add")
+    parser.add_argument("--no-dedup", action="store_true", help="skip the MinHash comparison")
     parser.add_argument(
         "--work", type=Path, default=ROOT / "benchmarks" / "results" / "peers", help="scratch"
     )
@@ -266,6 +343,8 @@ def main() -> None:
     dt = run_datatrove(args.work, warc_dir, args.workers)
     ck = run_corpuskit(args.work, warc, args.workers)
     report(ck, dt, args.workers, sum(counts.values()))
+    if not args.no_dedup:
+        report_dedup(run_dedup(args.work, args.workers), ck, dt, args.workers)
 
 
 def report(ck: dict, dt: dict, workers: int, records: int) -> None:

@@ -10,6 +10,10 @@ at a time, so that each stage's wall time and peak memory are measured on their 
   rule) → FineWebQualityFilter → JsonlWriter(``OUT/kept``); every filter writes what it drops
   to ``OUT/excluded/<filter>`` so the two tools' decisions can be compared document by document.
 
+* ``dedup OUT``: datatrove's four MinHash stages (signatures, buckets, clusters, filter) on
+  ``OUT/extracted``, FineWeb's settings (5-word shingles, 14 buckets x 8 hashes, seed 1);
+  removed documents go to ``OUT/dedup-removed``.
+
 The settings are FineWeb's (datatrove's ``examples/fineweb.py``) except the per-page
 extraction time limit (10 s, corpuskit's default, instead of 1 s, so a loaded machine does not
 decide which pages both tools read) and the language model file: lid.176 is loaded from
@@ -82,9 +86,57 @@ def run_filter(out: Path, workers: int) -> None:
     ).run()
 
 
+def run_dedup(out: Path, workers: int) -> None:
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.dedup import (
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
+    )
+    from datatrove.pipeline.dedup.minhash import MinhashConfig
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+
+    config = MinhashConfig(n_grams=5, num_buckets=14, hashes_per_bucket=8, seed=1)
+    work = out / "minhash"
+    stages = [
+        (
+            [
+                JsonlReader(str(out / "extracted"), compression=None),
+                MinhashDedupSignature(output_folder=str(work / "signatures"), config=config),
+            ],
+            workers,
+        ),
+        (
+            [MinhashDedupBuckets(str(work / "signatures"), str(work / "buckets"), config=config)],
+            config.num_buckets,
+        ),
+        ([MinhashDedupCluster(str(work / "buckets"), str(work / "remove_ids"), config=config)], 1),
+        (
+            [
+                JsonlReader(str(out / "extracted"), compression=None),
+                MinhashDedupFilter(
+                    str(work / "remove_ids"),
+                    exclusion_writer=JsonlWriter(str(out / "dedup-removed"), compression=None),
+                ),
+                JsonlWriter(str(out / "deduped"), compression=None),
+            ],
+            workers,
+        ),
+    ]
+    for number, (pipeline, tasks) in enumerate(stages, 1):
+        LocalPipelineExecutor(
+            pipeline=pipeline,
+            tasks=tasks,
+            workers=min(tasks, workers),
+            logging_dir=str(out / f"logs-minhash-{number}"),
+        ).run()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("stage", choices=["extract", "filter"])
+    parser.add_argument("stage", choices=["extract", "filter", "dedup"])
     parser.add_argument("--warc-dir", help="folder holding the benchmark WARC (extract)")
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--workers", type=int, default=1)
@@ -92,6 +144,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.stage == "extract":
         run_extract(args.warc_dir, args.out, args.workers)
+    elif args.stage == "dedup":
+        run_dedup(args.out, args.workers)
     else:
         use_local_lid_model(args.lid_model)
         run_filter(args.out, args.workers)
