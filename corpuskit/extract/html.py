@@ -148,6 +148,10 @@ class TrafilaturaExtractor:
             text = extract(tree, options=self.fast_pass) or ""  # trafilatura works on a copy
             if len(text) >= FALLBACK_BELOW_CHARS or self.full_pass is None:
                 return Extracted(text, title or None, language)
+            if not tree.text_content().strip():
+                # All visible text sat in navigation, footers, forms controls...: a
+                # boilerplate-only page, whatever readability would pick out of it.
+                return Extracted(text, title or None, language)
             # Parsed again, untrimmed: readability scores the page's own structure (navigation,
             # asides and all); on the dev set that is worth 0.002 F1 over the trimmed tree.
             tree = parse()
