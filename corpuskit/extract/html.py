@@ -1,7 +1,8 @@
 """Main-text extraction from decoded HTML: trafilatura (default) or resiliparse (fast).
 
 Both extractors return an :class:`Extracted` with the main text, the ``<title>`` and the
-language the page declares in ``<html lang>``. The HTML is parsed once per page.
+language the page declares in ``<html lang>``. The HTML is parsed once per page (twice for
+the pages that take trafilatura's second pass, below).
 
 trafilatura's defaults are tuned for recall and run two fallback extractors (readability,
 jusText) on every page. corpuskit's default follows FineWeb's choice of precision
@@ -94,7 +95,12 @@ FALLBACK_BELOW_CHARS = 1000
 
 
 class TrafilaturaExtractor:
-    """trafilatura ``extract`` on a tree parsed once, with reusable options objects."""
+    """trafilatura ``extract`` on a tree parsed once, with reusable options objects.
+
+    Default (``fast=None``): the fast pass on the trimmed tree; when it yields fewer than
+    :data:`FALLBACK_BELOW_CHARS` characters and the trimmed tree still holds text, trafilatura
+    again with its fallbacks on an untrimmed parse. ``fast=True``/``False``: one pass only.
+    """
 
     def __init__(self, options: ExtractorOptions):
         from lxml import etree
