@@ -20,8 +20,10 @@ has FineWeb's URL blocklist first; its drops are shown on their own line). datat
 ``benchmarks/peers_datatrove.py`` in the peers venv, one stage per process. Both sides use the
 same lid.176 model file.
 
-Printed: per stage and end to end, documents in and out, wall seconds, documents per second
-per worker, peak RSS of the largest process, and corpuskit's speed-up; then keep/drop
+Printed: per stage and end to end, documents in and out, wall seconds, CPU seconds of all the
+processes of the stage, documents per CPU-second (the per-core rate: one datatrove worker
+extracts in a sandbox child process and so uses up to two cores), peak RSS of the largest
+process, and corpuskit's speed-up in wall and in CPU time; then keep/drop
 agreement per filter on the documents both tools extracted (a filter's line counts the
 documents that reached it on both sides). ``benchmarks/README.md`` explains the disagreements.
 """
@@ -122,8 +124,12 @@ def _stream(body: bytes):
     return io.BytesIO(body)
 
 
-def timed(command: list[str], log: Path) -> tuple[float, float]:
-    """Run ``command``; (wall seconds, peak RSS in MB of its largest process)."""
+def timed(command: list[str], log: Path) -> tuple[float, float, float]:
+    """Run ``command``; (wall s, peak RSS MB of its largest process, CPU s of all processes).
+
+    CPU time counts the command and every child it waited for: datatrove extracts in a
+    separate sandbox process, so one datatrove worker can keep two cores busy.
+    """
     started = time.monotonic()
     with open(log, "wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
@@ -131,7 +137,7 @@ def timed(command: list[str], log: Path) -> tuple[float, float]:
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}; see {log}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def _jsonl_ids(folder: Path) -> list[str]:
@@ -291,16 +297,18 @@ def run_dedup(work: Path, workers: int) -> dict:
 def report_dedup(dedup: dict, ck: dict, dt: dict, workers: int) -> None:
     print("\nMinHash dedup (5-word shingles, 14 bands x 8 rows), each on its own extraction")
     print(
-        f"{'tool':10} {'docs in':>8} {'removed':>8} {'wall s':>8} {'docs/s/core':>11} {'peak RSS MB':>11}"
+        f"{'tool':10} {'docs in':>8} {'removed':>8} {'wall s':>8} {'CPU s':>7} "
+        f"{'docs/CPU-s':>10} {'peak RSS MB':>11}"
     )
     for tool, run, removed in (
         ("datatrove", dt, dedup["dt_removed"]),
         ("corpuskit", ck, dedup["ck_removed"]),
     ):
-        wall, rss = dedup[tool]
+        wall, rss, cpu = dedup[tool]
         n_in = len(run["read"])
         print(
-            f"{tool:10} {n_in:8d} {len(removed):8d} {wall:8.1f} {n_in / wall / workers:11.1f} {rss:11.0f}"
+            f"{tool:10} {n_in:8d} {len(removed):8d} {wall:8.1f} {cpu:7.1f} "
+            f"{n_in / cpu:10.1f} {rss:11.0f}"
         )
     shared = set(ck["read"]) & set(dt["read"])
     both = len(shared & dedup["ck_removed"] & dedup["dt_removed"])
@@ -356,29 +364,29 @@ def report(ck: dict, dt: dict, workers: int, records: int) -> None:
         ("filter", None, kept(ck), kept(dt), "filter"),
     ]
     print(
-        f"{'stage':9} {'tool':10} {'docs in':>8} {'docs out':>8} {'wall s':>8} "
-        f"{'docs/s/core':>11} {'peak RSS MB':>11} {'speed-up':>8}"
+        f"{'stage':9} {'tool':10} {'docs in':>8} {'docs out':>8} {'wall s':>8} {'CPU s':>7} "
+        f"{'docs/CPU-s':>10} {'peak RSS MB':>11} {'x wall':>7} {'x CPU':>6}"
     )
-    totals = {"corpuskit": 0.0, "datatrove": 0.0}
+    totals = {"corpuskit": [0.0, 0.0, 0.0], "datatrove": [0.0, 0.0, 0.0]}
+    rows = []
     for stage, docs_in, ck_out, dt_out, key in stages:
-        seconds = {}
         for tool, run, out_docs in (("datatrove", dt, dt_out), ("corpuskit", ck, ck_out)):
-            wall, rss = run[key]
-            seconds[tool] = wall
-            totals[tool] += wall
+            wall, rss, cpu = run[key]
+            total = totals[tool]
+            total[0], total[1], total[2] = total[0] + wall, max(total[1], rss), total[2] + cpu
             n_in = docs_in if docs_in is not None else len(run["read"])
-            ratio = seconds["datatrove"] / wall if tool == "corpuskit" else 1.0
-            print(
-                f"{stage:9} {tool:10} {n_in:8d} {out_docs:8d} {wall:8.1f} "
-                f"{n_in / wall / workers:11.1f} {rss:11.0f} {ratio:7.2f}x"
-            )
+            rows.append((stage, tool, n_in, out_docs, wall, cpu, rss))
     for tool, run in (("datatrove", dt), ("corpuskit", ck)):
-        wall = totals[tool]
-        ratio = totals["datatrove"] / wall if tool == "corpuskit" else 1.0
+        wall, rss, cpu = totals[tool]
+        rows.append(("end2end", tool, records, kept(run), wall, cpu, rss))
+    base = {}
+    for stage, tool, n_in, out_docs, wall, cpu, rss in rows:
+        if tool == "datatrove":
+            base[stage] = (wall, cpu)
+        x_wall, x_cpu = base[stage][0] / wall, base[stage][1] / cpu
         print(
-            f"{'end2end':9} {tool:10} {records:8d} {kept(run):8d} {wall:8.1f} "
-            f"{records / wall / workers:11.1f} {max(run['extract'][1], run['filter'][1]):11.0f} "
-            f"{ratio:7.2f}x"
+            f"{stage:9} {tool:10} {n_in:8d} {out_docs:8d} {wall:8.1f} {cpu:7.1f} "
+            f"{n_in / cpu:10.1f} {rss:11.0f} {x_wall:6.2f}x {x_cpu:5.2f}x"
         )
     shared = set(ck["read"]) & set(dt["read"])
     print(
