@@ -4,12 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: install install-test demo test lint samples bench models clean help
+.PHONY: install install-test demo test lint samples bench bench-peers models clean help
 
 help:
 	@echo "make demo    create .venv, install, run the whole pipeline on sample_warcs/"
 	@echo "make test    install test needs and run the test suite"
-	@echo "make lint | samples | bench | models | clean"
+	@echo "make lint | samples | bench | bench-peers | models | clean"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,18 @@ lint: install-test
 
 bench: install
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
+
+# datatrove side by side (benchmarks/bench_peers.py) in its own venv: spaCy is its English word
+# tokenizer, lxml_html_clean keeps its trafilatura working beside lxml 6.
+PEERS := benchmarks/.venv-peers
+$(PEERS)/.installed:
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip --disable-pip-version-check -q install \
+		'datatrove[io,processing]==0.10.*' lxml_html_clean spacy
+	touch $@
+
+bench-peers: install models $(PEERS)/.installed
+	$(PY) benchmarks/bench_peers.py
 
 clean:
 	rm -rf out .pytest_cache

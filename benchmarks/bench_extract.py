@@ -21,6 +21,13 @@ It prints documents and payload MB per CPU-second of the one worker process and 
 token F1 of each against the expected text. The methods run interleaved for ``--rounds``
 rounds and the fastest round of each counts (as ``timeit`` does): on a machine shared with
 other jobs, CPU time still varies with their load. Run: ``.venv/bin/python benchmarks/bench_extract.py [--pages 2000]``.
+
+``--real`` scores real pages instead: trafilatura's evaluation set in
+``../shared/devdata/extraction/trafilatura-eval/`` with its snippet rule
+(``benchmarks/realpages.py``), for corpuskit's default (decoding included, as ``corpuskit
+extract`` runs it), ``trafilatura.extract()`` with its defaults, ``favor_precision=True``
+(without ``fast``) and ``--extractor resiliparse``. It prints F1, precision, recall and
+documents per CPU-second of the one process, and exits with a message when the set is absent.
 """
 
 from __future__ import annotations
@@ -37,8 +44,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.realpages import Score, dev_set_missing, load_pages  # noqa: E402
 from corpuskit.executor import Shard  # noqa: E402
-from corpuskit.extract.html import ExtractorOptions  # noqa: E402
+from corpuskit.extract.deadline import ExtractionTimeout, time_limit  # noqa: E402
+from corpuskit.extract.decode import Undecodable, decode_body  # noqa: E402
+from corpuskit.extract.html import ExtractorOptions, make_extractor  # noqa: E402
 from corpuskit.extract.step import ExtractStep  # noqa: E402
 from tests.warcs import response, write_warc  # noqa: E402
 
@@ -163,6 +173,104 @@ def run_step(path: Path, options: ExtractorOptions) -> tuple[dict[str, str], flo
     return {d.id: d.text for d in out.docs}, seconds, counters["payload_bytes"]
 
 
+def corpuskit_page_extractor(options: ExtractorOptions, timeout: float = 10.0):
+    """``page -> text`` the way the ``extract`` step treats a page: decode, then extract."""
+    extractor = make_extractor(options)
+
+    def run(page) -> str:
+        try:
+            decoded, _ = decode_body(page.body, None, html=True)
+            with time_limit(timeout):
+                extracted = extractor.extract(decoded, page.url)
+        except (Undecodable, ExtractionTimeout):
+            return ""
+        return extracted.text if extracted else ""
+
+    return run
+
+
+def trafilatura_page_extractor(**options):
+    """``page -> text`` with ``trafilatura.extract`` on the raw bytes (it decodes itself)."""
+    import trafilatura
+
+    def run(page) -> str:
+        return trafilatura.extract(page.body, url=page.url, **options) or ""
+
+    return run
+
+
+def real_page_methods(explore: bool = False) -> list[tuple[str, object]]:
+    """The extractors compared on real pages, baseline first."""
+    methods = [
+        ("trafilatura.extract() defaults", trafilatura_page_extractor()),
+        (
+            "trafilatura favor_precision (no fast)",
+            trafilatura_page_extractor(favor_precision=True),
+        ),
+        ("corpuskit default", corpuskit_page_extractor(ExtractorOptions())),
+        (
+            "corpuskit --extractor resiliparse",
+            corpuskit_page_extractor(ExtractorOptions(extractor="resiliparse")),
+        ),
+    ]
+    if explore:
+        methods += [
+            ("trafilatura fast", trafilatura_page_extractor(fast=True)),
+            (
+                "trafilatura fast+precision",
+                trafilatura_page_extractor(fast=True, favor_precision=True),
+            ),
+            (
+                "corpuskit --fast (no fallback)",
+                corpuskit_page_extractor(ExtractorOptions(fast=True)),
+            ),
+        ]
+    return methods
+
+
+def run_real(limit: int | None, rounds: int, explore: bool) -> None:
+    """Score and time every method on the real-page dev set; print one table."""
+    reason = dev_set_missing()
+    if reason:
+        print(f"skipped: {reason}", file=sys.stderr)
+        return
+    pages = load_pages(limit=limit)
+    size_mb = sum(len(p.body) for p in pages) / 1e6
+    print(
+        f"{len(pages)} real pages ({size_mb:.1f} MB HTML) from the trafilatura evaluation set; "
+        "1 worker; rates per CPU-second",
+        file=sys.stderr,
+    )
+    methods = real_page_methods(explore)
+    best: dict[str, float] = {}
+    scores: dict[str, Score] = {}
+    for round_number in range(rounds):
+        for label, extract in methods:  # interleaved, so a burst of load hits every method
+            texts = []
+            started = time.process_time()
+            for page in pages:
+                texts.append(extract(page))
+            seconds = time.process_time() - started
+            best[label] = min(seconds, best.get(label, float("inf")))
+            if round_number == 0:
+                score = Score()
+                for page, text in zip(pages, texts, strict=True):
+                    score.add(text, page.with_snippets, page.without_snippets)
+                scores[label] = score
+            print(f"  round {round_number + 1}: {label} {seconds:.1f} CPU s", file=sys.stderr)
+    base_rate = len(pages) / best[methods[0][0]]
+    print(
+        f"{'extractor (1 worker, real pages)':40} {'F1':>6} {'prec':>6} {'recall':>6} "
+        f"{'docs/s':>7} {'x base':>7}"
+    )
+    for label, _ in methods:
+        score, rate = scores[label], len(pages) / best[label]
+        print(
+            f"{label:40} {score.f1:6.4f} {score.precision:6.4f} {score.recall:6.4f} "
+            f"{rate:7.1f} {rate / base_rate:6.2f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="pages in the generated WARC")
@@ -173,7 +281,14 @@ def main() -> None:
     parser.add_argument(
         "--explore", action="store_true", help="also time other trafilatura settings"
     )
+    parser.add_argument(
+        "--real", action="store_true", help="score real pages (devdata) instead of generated ones"
+    )
+    parser.add_argument("--limit", type=int, default=None, help="with --real: first N pages only")
     args = parser.parse_args()
+    if args.real:
+        run_real(args.limit, args.rounds, args.explore)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.warc.gz"

@@ -55,9 +55,10 @@ def _split_segments(ctx, param, value):
 )
 @click.option(
     "--fast/--no-fast",
-    default=True,
-    show_default=True,
-    help="trafilatura: skip the readability/jusText fallback extractors.",
+    default=None,
+    help="trafilatura: --fast never runs the readability/jusText fallbacks, --no-fast runs "
+    "them on every page. Default: only on pages where the fast pass finds under 1,000 "
+    "characters.",
 )
 @click.option(
     "--favor-precision/--no-favor-precision",
