@@ -181,7 +181,9 @@ def body_sections(
         parts.append(
             f"- **{name}**: {spec.get('license') or 'see the original source (web pages: copyright of their owners; Common Crawl terms of use apply)'}"
         )
-    parts += ["", "## Files", ""]
+    from corpuskit.tokenize.card import tokenized_section
+
+    parts += ["", *tokenized_section(manifest, table), "## Files", ""]
     parts += [
         table(
             ["file", "split", "rows", "tokens", "bytes", "sha256"],

@@ -1,0 +1,226 @@
+"""``corpuskit tokenize``: a package's Parquet shards to training-ready token shards.
+
+One task per package shard, in the package's order (split by split, shard by shard, so the
+mixture's shuffle is kept), run by the project's executors through :func:`run_stage` with
+:func:`~corpuskit.tokenize.step.run_token_shard`. Resume is by ``_done`` markers like every
+stage. The output folder::
+
+    TOKENS/data/<split>-NNNNN-of-NNNNN.{bin,idx}     (--format megatron)
+    TOKENS/data/<split>-NNNNN-of-NNNNN.{npy,docs.npy} (--format npy)
+    TOKENS/_stats/<shard>.json, TOKENS/_done/<shard>
+    TOKENS/tokenize.json   the settings, written first: a rerun with others needs --overwrite
+    TOKENS/manifest.json   tokens per shard and split, sha256 of every file, the tokenizer
+
+When every shard is done, the package's ``manifest.json`` records the output under
+``tokenized`` and its card is re-rendered with a "Tokenized" section.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from corpuskit.dataset import DATA_DIR, DatasetFolder, atomic_write_text
+from corpuskit.errors import ConfigError, InputError
+from corpuskit.executor import Shard, StageSpec
+from corpuskit.progress import log
+
+SETTINGS_FILE = "tokenize.json"
+TOKENS_FORMAT = "corpuskit-tokens/1"
+
+
+def plan_shards(package: str | Path) -> tuple[dict[str, Any], list[Shard]]:
+    """The package's manifest and one shard per Parquet file, in the manifest's order."""
+    from corpuskit.mix.card import load_manifest
+
+    package = Path(package)
+    if not package.is_dir():
+        raise InputError(
+            f"package {package} does not exist: give a folder written by `corpuskit mix`"
+        )
+    manifest = load_manifest(package)
+    shards = []
+    for entry in manifest.get("shards", []):
+        path = package / entry["path"]
+        if not path.exists():
+            raise InputError(
+                f"package {package}: {entry['path']} is listed in manifest.json but missing: "
+                "check it with `corpuskit card verify`"
+            )
+        prefix = Path(entry["path"]).name.removesuffix(".parquet")
+        shards.append(Shard(prefix, str(path), options=(("split", entry["split"]),)))
+    if not shards:
+        raise InputError(f"package {package} lists no shards in manifest.json")
+    return manifest, shards
+
+
+def tokenize_package(
+    package: str,
+    output: str,
+    tokenizer: str,
+    fmt: str,
+    executor,
+    eot_token: str = "<|endoftext|>",
+    overwrite: bool = False,
+    update_card: bool = True,
+):
+    """Tokenize every shard of ``package`` into ``output``; returns the stage report."""
+    from corpuskit.stage import run_stage
+    from corpuskit.tokenize.formats import FORMATS, token_dtype
+    from corpuskit.tokenize.spec import LoadedTokenizer
+    from corpuskit.tokenize.step import TokenizeStep, run_token_shard
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    package_manifest, shards = plan_shards(package)
+    loaded = LoadedTokenizer(tokenizer, eot_token)
+    identity = loaded.identity()
+    params = TokenizeStep.Params(
+        tokenizer=tokenizer,
+        eot_token=identity.eot_token,
+        format=fmt,
+        dtype=token_dtype(identity.vocab_size, fmt),
+    )
+    folder = DatasetFolder(output)
+    settings = {
+        "format": fmt,
+        "dtype": params.dtype,
+        "tokenizer": identity.to_json(),
+        "package": str(Path(package).resolve()),
+    }
+    _check_settings(folder, settings, overwrite)
+    _remove_temporaries(folder)
+    log(
+        f"tokenize: {len(shards)} shards of {package} with {tokenizer} "
+        f"(vocabulary {identity.vocab_size:,}, {params.dtype}, EOT {identity.eot_id}) -> {output}"
+    )
+    spec = StageSpec("tokenize", params, str(output))
+    report = run_stage(spec, shards, executor, [package], overwrite, shard_fn=run_token_shard)
+    manifest = _manifest(folder, shards, settings, package_manifest)
+    if update_card and manifest["complete"]:
+        record_in_package(package, output, manifest)
+    report.counters["tokens"] = manifest["total_tokens"]
+    return report, manifest
+
+
+def _check_settings(folder: DatasetFolder, settings: dict[str, Any], overwrite: bool) -> None:
+    """A folder tokenized with other settings must not get a mixture of both."""
+    path = folder.root / SETTINGS_FILE
+    if path.exists() and not overwrite:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored != settings:
+            changed = sorted(k for k in settings if stored.get(k) != settings[k])
+            raise ConfigError(
+                f"{folder.root} was tokenized with other settings ({', '.join(changed)} differ): "
+                "use --overwrite to redo it or pick another -o"
+            )
+    if overwrite and (folder.root / DATA_DIR).is_dir():
+        for shard_id in folder.done_shards():  # markers first: a crash leaves shards not done
+            folder.clear_shard(shard_id)
+        for file in (folder.root / DATA_DIR).iterdir():
+            file.unlink()
+    atomic_write_text(path, json.dumps(settings, indent=1, sort_keys=True) + "\n")
+
+
+def _remove_temporaries(folder: DatasetFolder) -> None:
+    """Temporary token files (``.<name>.tmp-PID``) left by a killed run are never read."""
+    data = folder.root / DATA_DIR
+    if not data.is_dir():
+        return
+    stale = [p for p in data.iterdir() if p.name.startswith(".") and ".tmp-" in p.name]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    if stale:
+        log(f"tokenize: removed {len(stale)} temporary file(s) left by an interrupted run")
+
+
+def _manifest(folder, shards, settings, package_manifest) -> dict[str, Any]:
+    """Add the token tables to the manifest ``run_stage`` wrote; returns the whole manifest."""
+    manifest = folder.read_manifest() or {}
+    done = set(folder.done_shards())
+    entries = []
+    splits: dict[str, dict[str, int]] = {}
+    for shard in shards:
+        stats = folder.read_stats(shard.id) if shard.id in done else None
+        if not stats:
+            continue
+        counters = stats["counters"]
+        split = shard.option("split")
+        entries.append(
+            {
+                "prefix": f"{DATA_DIR}/{shard.id}",
+                "split": split,
+                "documents": counters["documents"],
+                "tokens": counters["tokens"],
+                "text_bytes": counters["text_bytes"],
+                "files": stats["files"],
+            }
+        )
+        total = splits.setdefault(split, {"documents": 0, "tokens": 0, "shards": 0})
+        total["documents"] += counters["documents"]
+        total["tokens"] += counters["tokens"]
+        total["shards"] += 1
+    manifest.update(
+        {
+            "format": TOKENS_FORMAT,
+            "token_format": settings["format"],
+            "dtype": settings["dtype"],
+            "tokenizer": settings["tokenizer"],
+            "eot_placement": "after every document",
+            "package": {
+                "path": settings["package"],
+                "name": package_manifest.get("recipe", {}).get("pretty_name"),
+                "seed": package_manifest.get("seed"),
+                "created": package_manifest.get("created"),
+            },
+            "complete": len(entries) == len(shards),
+            "splits": splits,
+            "total_tokens": sum(s["tokens"] for s in splits.values()),
+            "token_shards": entries,
+        }
+    )
+    folder.write_manifest(manifest)
+    return manifest
+
+
+def record_in_package(package: str | Path, output: str | Path, manifest: dict[str, Any]) -> None:
+    """Note the tokenized output in the package's manifest and re-render its card.
+
+    One entry per output folder (a rerun replaces it). A package that cannot be written
+    (read-only) is left as it is, with a warning: the token folder's manifest is complete.
+    """
+    from corpuskit.mix.card import render_card
+
+    package = Path(package)
+    pkg = DatasetFolder(package)
+    data = pkg.read_manifest()
+    entry = {
+        "output": str(Path(output).resolve()),
+        "format": manifest["token_format"],
+        "dtype": manifest["dtype"],
+        "tokenizer": manifest["tokenizer"],
+        "splits": manifest["splits"],
+        "total_tokens": manifest["total_tokens"],
+    }
+    records = [r for r in data.get("tokenized", []) if r.get("output") != entry["output"]]
+    data["tokenized"] = [*records, entry]
+    try:
+        pkg.write_manifest(data)
+        render_card(package)
+    except OSError as exc:
+        log(f"tokenize: warning: could not record the tokens in {package}'s card ({exc})")
+
+
+def human_summary(manifest: dict[str, Any], output: str) -> str:
+    """One line per split for stdout."""
+    lines = [
+        f"tokenize: {output}: {manifest['total_tokens']:,} tokens "
+        f"({manifest['token_format']}, {manifest['dtype']}, {manifest['tokenizer']['spec']})"
+    ]
+    for split, info in manifest["splits"].items():
+        lines.append(
+            f"  {split}: {info['tokens']:,} tokens, {info['documents']:,} documents, "
+            f"{info['shards']} shard(s)"
+        )
+    return "\n".join(lines)
