@@ -106,8 +106,15 @@ def body_sections(
     )
     parts += ["## Mixture", ""]
     total = manifest["total_tokens"]
+    unit = (
+        "whitespace-separated words (not BPE tokens; `corpuskit mix --tokenizer SPEC` counts "
+        "a trainer's tokens exactly)"
+        if manifest["tokenizer"] == "whitespace"
+        else f"tokens of `{manifest['tokenizer']}`, as `corpuskit tokenize` writes them"
+    )
     parts.append(
-        f"Training token budget: {total['target']:,} targeted, {total['achieved']:,} achieved."
+        f"Training token budget: {total['target']:,} targeted, {total['achieved']:,} achieved. "
+        f"Shares and budgets are counted in {unit}."
     )
     parts.append("")
     rows = []

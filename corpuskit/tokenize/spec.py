@@ -19,6 +19,7 @@ worker: parallelism comes from the workers).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -51,7 +52,10 @@ class TokenizerIdentity:
 class LoadedTokenizer:
     """A loaded SPEC: batch encoding to lists of ids, decoding, and its identity."""
 
-    def __init__(self, spec: str, eot_token: str = DEFAULT_EOT, threads: int = 1):
+    eot_token: str | None
+    eot_id: int | None
+
+    def __init__(self, spec: str, eot_token: str | None = DEFAULT_EOT, threads: int = 1):
         self.spec = spec
         self.threads = max(1, threads)
         kind, name = parse_spec(spec)
@@ -65,8 +69,15 @@ class LoadedTokenizer:
             self._encoding = None
             # Literal special-token text in a document is ordinary text, as tiktoken does it.
             self._hf.encode_special_tokens = True
-        self.eot_token, self.eot_id = self._find_eot(eot_token)
-        self.vocab_size = self._vocab_size()
+        # None: counting only (``mix``), where the vocabulary need not have an end-of-text token.
+        self.eot_token, self.eot_id = self._find_eot(eot_token) if eot_token else (None, None)
+
+    @functools.cached_property
+    def vocab_size(self) -> int:
+        """Ids run from 0 to ``vocab_size - 1`` (special tokens included)."""
+        if self._encoding is not None:
+            return int(self._encoding.n_vocab)
+        return max(self._hf.get_vocab(with_added_tokens=True).values()) + 1
 
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         """Token ids of every text (no special tokens added)."""
@@ -123,12 +134,6 @@ class LoadedTokenizer:
                 "train`, which adds <|endoftext|>)"
             )
         return token, int(found)
-
-    def _vocab_size(self) -> int:
-        if self._encoding is not None:
-            return int(self._encoding.n_vocab)
-        vocab = self._hf.get_vocab(with_added_tokens=True)
-        return max(vocab.values()) + 1
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
