@@ -71,7 +71,7 @@ def command(
     import os
 
     from corpuskit.executor import make_executor
-    from corpuskit.tokenize.run import human_summary, tokenize_package
+    from corpuskit.tokenize.run import check_inputs, human_summary, tokenize_package
 
     output = os.path.abspath(output)
     if dry_run:
@@ -88,6 +88,7 @@ def command(
             }
         )
         return
+    check_inputs(package, tokenizer, fmt, eot_token)  # fail before a cluster starts
     with make_executor(executor, workers, scheduler, dashboard_address) as pool:
         report, manifest = tokenize_package(
             package,

@@ -43,6 +43,8 @@ def command():
     help="A pair seen fewer times is not merged.",
 )
 @options.json_output
+@options.verbose
+@options.quiet
 def train(datasets, output, vocab_size, sample_bytes, seed, min_frequency, as_json):
     """Train a byte-level BPE (GPT-2 style) on a seeded sample of DATASETS.
 

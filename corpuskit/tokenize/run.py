@@ -55,6 +55,18 @@ def plan_shards(package: str | Path) -> tuple[dict[str, Any], list[Shard]]:
     return manifest, shards
 
 
+def check_inputs(package: str, tokenizer: str, fmt: str, eot_token: str):
+    """The package's manifest, its shards and the loaded tokenizer; raises on bad input
+    (called before a cluster is started, so errors come at once)."""
+    from corpuskit.tokenize.formats import FORMATS
+    from corpuskit.tokenize.spec import LoadedTokenizer
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    package_manifest, shards = plan_shards(package)
+    return package_manifest, shards, LoadedTokenizer(tokenizer, eot_token)
+
+
 def tokenize_package(
     package: str,
     output: str,
@@ -67,14 +79,10 @@ def tokenize_package(
 ):
     """Tokenize every shard of ``package`` into ``output``; returns the stage report."""
     from corpuskit.stage import run_stage
-    from corpuskit.tokenize.formats import FORMATS, token_dtype
-    from corpuskit.tokenize.spec import LoadedTokenizer
+    from corpuskit.tokenize.formats import token_dtype
     from corpuskit.tokenize.step import TokenizeStep, run_token_shard
 
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
-    package_manifest, shards = plan_shards(package)
-    loaded = LoadedTokenizer(tokenizer, eot_token)
+    package_manifest, shards, loaded = check_inputs(package, tokenizer, fmt, eot_token)
     identity = loaded.identity()
     params = TokenizeStep.Params(
         tokenizer=tokenizer,
@@ -101,6 +109,7 @@ def tokenize_package(
     if update_card and manifest["complete"]:
         record_in_package(package, output, manifest)
     report.counters["tokens"] = manifest["total_tokens"]
+    report.counters["splits"] = manifest["splits"]
     return report, manifest
 
 

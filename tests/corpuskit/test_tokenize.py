@@ -196,6 +196,26 @@ def test_uint32_npy_reads_back(tmp_path):
     assert [s.tolist() for s in spans] == [[70_000, 1, 99_999, 100_000], [100_000]]
 
 
+def test_tiktoken_spec_round_trips_with_its_own_eot(package, monkeypatch, tmp_path):
+    import tiktoken
+
+    from tests.corpuskit.tokenize_helpers import small_tiktoken
+
+    encoding = small_tiktoken()
+    monkeypatch.setattr(tiktoken, "get_encoding", lambda name: encoding)
+    out = tmp_path / "tiktoken"
+    _, manifest = tokenize_package(
+        str(package), str(out), "tiktoken:small", "npy", LocalExecutor(1), update_card=False
+    )
+    assert manifest["tokenizer"]["eot_id"] == encoding.eot_token == 265
+    assert manifest["tokenizer"]["vocab_size"] == 266
+    for prefix, texts in package_texts(package).items():
+        spans, _ = read_npy(out / "data" / prefix)
+        for span, text in zip(spans, texts, strict=True):
+            assert span[-1] == 265 and 265 not in span[:-1]
+            assert encoding.decode([int(i) for i in span[:-1]]) == text
+
+
 def test_spec_errors_name_the_fix(tmp_path):
     with pytest.raises(ConfigError, match="unknown tokenizer 'gpt2'"):
         parse_spec("gpt2")
