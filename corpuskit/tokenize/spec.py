@@ -153,7 +153,7 @@ def _limit_rayon(threads: int) -> None:
     if threads <= 1:
         os.environ["TOKENIZERS_PARALLELISM"] = "false"
     else:
-        os.environ.setdefault("RAYON_NUM_THREADS", str(threads))
+        os.environ["TOKENIZERS_PARALLELISM"] = "true"
 
 
 def _load_tiktoken(name: str):
