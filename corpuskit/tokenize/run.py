@@ -17,6 +17,7 @@ When every shard is done, the package's ``manifest.json`` records the output und
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,7 @@ def tokenize_package(
         "dtype": params.dtype,
         "tokenizer": identity.to_json(),
         "package": str(Path(package).resolve()),
+        "package_shards_sha256": _shards_fingerprint(package_manifest),
     }
     _check_settings(folder, settings, overwrite)
     _remove_temporaries(folder)
@@ -111,6 +113,13 @@ def tokenize_package(
     report.counters["tokens"] = manifest["total_tokens"]
     report.counters["splits"] = manifest["splits"]
     return report, manifest
+
+
+def _shards_fingerprint(package_manifest: dict[str, Any]) -> str:
+    """SHA-256 of the package's shard list (paths and sha256s): a rebuilt package with other
+    contents is not mistaken for the one whose shards are already tokenized."""
+    listed = [[s["path"], s["sha256"]] for s in package_manifest.get("shards", [])]
+    return hashlib.sha256(json.dumps(listed).encode("utf-8")).hexdigest()
 
 
 def _check_settings(folder: DatasetFolder, settings: dict[str, Any], overwrite: bool) -> None:

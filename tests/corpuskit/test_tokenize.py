@@ -176,6 +176,22 @@ def test_rerun_with_other_settings_needs_overwrite(package, tokenizer_file, mega
         tokenize_package(str(package), str(out), str(tokenizer_file), "npy", LocalExecutor(1))
 
 
+def test_a_rebuilt_package_with_other_contents_needs_overwrite(tokenizer_file, tmp_path):
+    package = make_package(tmp_path / "a", per_shard=20)
+    out = tmp_path / "tokens"
+    tokenize_package(str(package), str(out), str(tokenizer_file), "npy", LocalExecutor(1))
+    import shutil
+
+    shutil.rmtree(package)
+    shutil.copytree(make_package(tmp_path / "b", per_shard=25), package)
+    with pytest.raises(ConfigError, match="package_shards_sha256"):
+        tokenize_package(str(package), str(out), str(tokenizer_file), "npy", LocalExecutor(1))
+    report, manifest = tokenize_package(
+        str(package), str(out), str(tokenizer_file), "npy", LocalExecutor(1), overwrite=True
+    )
+    assert report.skipped == 0 and manifest["complete"]
+
+
 def test_dtype_is_uint16_only_when_the_vocabulary_fits():
     assert token_dtype(65_536, "npy") == "uint16"
     assert token_dtype(65_537, "npy") == "uint32"
