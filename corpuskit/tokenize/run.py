@@ -78,7 +78,7 @@ def tokenize_package(
     overwrite: bool = False,
     update_card: bool = True,
 ):
-    """Tokenize every shard of ``package`` into ``output``; returns the stage report."""
+    """Tokenize every shard of ``package`` into ``output``; returns (stage report, manifest)."""
     from corpuskit.stage import run_stage
     from corpuskit.tokenize.formats import token_dtype
     from corpuskit.tokenize.step import TokenizeStep, run_token_shard
@@ -86,7 +86,7 @@ def tokenize_package(
     package_manifest, shards, loaded = check_inputs(package, tokenizer, fmt, eot_token)
     identity = loaded.identity()
     params = TokenizeStep.Params(
-        tokenizer=tokenizer,
+        tokenizer=_absolute(tokenizer),
         eot_token=identity.eot_token,
         format=fmt,
         dtype=token_dtype(identity.vocab_size, fmt),
@@ -113,6 +113,16 @@ def tokenize_package(
     report.counters["tokens"] = manifest["total_tokens"]
     report.counters["splits"] = manifest["splits"]
     return report, manifest
+
+
+def _absolute(spec: str) -> str:
+    """A SPEC naming a local file, made absolute so workers with another cwd find it."""
+    from corpuskit.tokenize.spec import parse_spec
+
+    kind, name = parse_spec(spec)
+    if kind == "hf" and Path(name).exists():
+        return f"hf:{Path(name).resolve()}"
+    return spec
 
 
 def _shards_fingerprint(package_manifest: dict[str, Any]) -> str:

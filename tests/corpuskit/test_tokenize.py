@@ -62,6 +62,11 @@ def test_trained_tokenizer_is_byte_level_with_eot_last(tokenizer_file):
     assert meta["vocab_sha256"] == loaded.vocab_sha256() and meta["sample"]["documents_sampled"] > 0
 
 
+def test_training_twice_gives_the_same_file(package, tokenizer_file, tmp_path):
+    again = train_small(package, tmp_path / "again.json")
+    assert again.read_bytes() == tokenizer_file.read_bytes()
+
+
 def test_sample_depends_on_seed_not_on_input_order(package, tmp_path):
     from corpuskit.tokenize.train import sample_texts
 
