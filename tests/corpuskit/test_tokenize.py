@@ -160,6 +160,7 @@ def test_same_inputs_give_byte_identical_shards(package, tokenizer_file, megatro
         assert (first / "data" / name).read_bytes() == (again / "data" / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_counts_agree_with_mix_budget_counted_with_the_same_tokenizer(tokenizer_file, tmp_path):
     spec = f"hf:{tokenizer_file}"
     package = make_package(tmp_path, per_shard=30, tokenizer=spec)
@@ -181,6 +182,7 @@ def test_rerun_with_other_settings_needs_overwrite(package, tokenizer_file, mega
         tokenize_package(str(package), str(out), str(tokenizer_file), "npy", LocalExecutor(1))
 
 
+@pytest.mark.slow
 def test_a_rebuilt_package_with_other_contents_needs_overwrite(tokenizer_file, tmp_path):
     package = make_package(tmp_path / "a", per_shard=20)
     out = tmp_path / "tokens"
