@@ -7,9 +7,45 @@ import click
 from cli import options
 
 
+def _split_segments(ctx, param, value):
+    return tuple(s.strip() for item in value or () for s in item.split(",") if s.strip())
+
+
 @click.command(name="extract")
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=False)
 @options.output
+@click.option(
+    "--crawl",
+    default=None,
+    help="Stream the files of this Common Crawl crawl (e.g. CC-MAIN-2024-10) from its listing "
+    "instead of INPUTS; no download first.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["warc", "wet"]),
+    default="warc",
+    show_default=True,
+    help="With --crawl: WARC (raw HTML) or WET (text) files.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="With --crawl: where crawl-data/ lives [env CORPUSKIT_CC_BASE_URL; default "
+    "https://data.commoncrawl.org/; or s3://commoncrawl/].",
+)
+@click.option(
+    "--segments",
+    multiple=True,
+    callback=_split_segments,
+    help="With --crawl: only files of these segment ids (comma-separated or repeated).",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --crawl: a seeded random subset of N files.",
+)
+@click.option("--seed", type=int, default=None, help="Seed of --sample (default 0).")
 @click.option(
     "--extractor",
     type=click.Choice(["trafilatura", "resiliparse"]),
@@ -76,6 +112,12 @@ from cli import options
 def command(
     inputs,
     output,
+    crawl,
+    kind,
+    base_url,
+    segments,
+    sample,
+    seed,
     extractor,
     fast,
     favor_precision,
@@ -99,15 +141,17 @@ def command(
     """Extract the main text of HTML pages in WARC files into a dataset folder.
 
     INPUTS are WARC, WARC.gz, ARC or WET files, folders (searched recursively), globs or
-    fsspec URLs. Responses with HTTP 200 and an HTML type become documents; everything
-    else is counted by reason in OUT/manifest.json. Rerunning resumes where it stopped.
+    URLs (https://, s3://, ...: streamed, never copied). Or --crawl names a Common Crawl
+    crawl whose listing gives the files. Responses with HTTP 200 and an HTML type become
+    documents; everything else is counted by reason in OUT/manifest.json. Rerunning
+    resumes where it stopped.
 
     \b
-    Example:
+    Examples:
       corpuskit extract sample_warcs -o out/extracted --executor local
+      corpuskit extract --crawl CC-MAIN-2024-10 --sample 4 --seed 1 -o out/cc
     """
     import dataclasses
-    import os
 
     from corpuskit.executor import StageSpec, make_executor
     from corpuskit.extract.html import ExtractorOptions, check_extractor
@@ -133,14 +177,23 @@ def command(
         max_page_bytes=page_bytes,
         source=source,
     )
-    files = expand_warc_inputs(list(inputs))
-    if limit:
-        files = files[:limit]
-    shards = plan_shards(files, shard_bytes)
+    crawl_plan = _check_crawl_options(inputs, crawl, kind, base_url, segments, sample, seed)
+    if crawl_plan:
+        from corpuskit.extract.shards import crawl_files
+
+        files, crawl_plan = crawl_files(crawl_plan, limit)
+        inputs = (crawl_plan["listing"],)
+        shards = plan_shards(files, shard_bytes, probe=False)
+    else:
+        files = expand_warc_inputs(list(inputs))
+        if limit:
+            files = files[:limit]
+        shards = plan_shards(files, shard_bytes)
     if dry_run:
         options.print_dry_run(
             {
                 "stage": "extract",
+                **({"crawl": crawl_plan} if crawl_plan else {}),
                 "inputs": files,
                 "output": output,
                 "params": params_to_json(params),
@@ -151,12 +204,52 @@ def command(
             }
         )
         return
-    # Absolute, so that Dask workers started in another directory write to the same place.
-    target = output if "://" in output else os.path.abspath(output)
-    spec = StageSpec(step=ExtractStep.name, params=params, output=target)
+    spec = StageSpec(step=ExtractStep.name, params=params, output=output)
     with make_executor(executor, workers, scheduler, dashboard_address) as runner:
-        report = run_stage(spec, shards, runner, list(inputs), overwrite)
+        report = run_stage(
+            spec,
+            shards,
+            runner,
+            list(inputs),
+            overwrite,
+            extra_manifest={"crawl": crawl_plan} if crawl_plan else None,
+        )
     options.finish(report, as_json)
+
+
+def _check_crawl_options(inputs, crawl, kind, base_url, segments, sample, seed) -> dict | None:
+    """The --crawl settings (None without --crawl); UsageError for a wrong combination."""
+    if crawl and inputs:
+        raise click.UsageError("give either INPUTS or --crawl CRAWL, not both")
+    if not crawl:
+        if not inputs:
+            raise click.UsageError(
+                "nothing to extract: give WARC files, folders, globs or URLs, or --crawl CRAWL"
+            )
+        given = [
+            name
+            for name, value in (
+                ("--base-url", base_url),
+                ("--segments", segments),
+                ("--sample", sample),
+                ("--seed", seed),
+                ("--kind", kind if kind != "warc" else None),
+            )
+            if value
+        ]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only apply with --crawl CRAWL")
+        return None
+    if seed is not None and sample is None:
+        raise click.UsageError("--seed only applies with --sample N")
+    return {
+        "crawl": crawl,
+        "kind": kind,
+        "base_url": base_url,
+        "segments": list(segments),
+        "sample": sample,
+        "seed": seed,
+    }
 
 
 def _size_option(parse_size, value: str, name: str) -> int:

@@ -106,6 +106,7 @@ def plan_stages(config: dict[str, Any], path: str) -> list[tuple[str, list[str]]
 @click.command()
 @click.argument("config_file", type=click.Path(exists=True, dir_okay=False))
 @options.execution
+@options.storage_options
 @options.overwrite
 @options.dry_run
 @options.json_output
@@ -138,6 +139,14 @@ def command(
             run[key] = value
     run.setdefault("dashboard_address", dashboard_address)
     plan = plan_stages(config, config_file)
+    storage = _storage_options(config, config_file)
+    if storage:
+        plan = [
+            (stage, ["--storage-options", storage, *args])
+            if "storage_options" in {p.name for p in stage_command(stage).params}
+            else (stage, args)
+            for stage, args in plan
+        ]
     if overwrite:
         plan = [(stage, ["--overwrite", *args]) for stage, args in plan]
     if dry_run:
@@ -171,6 +180,16 @@ def command(
         click.echo(f"run: {len(results)} of {len(plan)} stages ran; output in {run['output']}")
     if summary["exit_code"]:
         raise SystemExit(summary["exit_code"])
+
+
+def _storage_options(config: dict[str, Any], path: str) -> str:
+    """The [storage] table of the config, overridden by ``--storage-options``, as JSON."""
+    table = config.get("storage", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [storage] must be a table of storage options")
+    flag = click.get_current_context().meta.get("storage_flag") or {}
+    merged = options.merge_options(table, flag)
+    return json.dumps(merged, sort_keys=True) if merged else ""
 
 
 def invoke_stage(stage: str, args: list[str], as_json: bool) -> tuple[int, Any]:

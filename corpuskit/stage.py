@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import time
-from pathlib import Path
 from typing import Any
 
-from corpuskit import __version__
+from corpuskit import __version__, storage
 from corpuskit.dataset import DatasetFolder
 from corpuskit.executor import Shard, ShardResult, StageSpec, run_shard
 from corpuskit.progress import Progress, log
@@ -84,13 +82,16 @@ def upstream_lineage(inputs: list[str]) -> list[dict[str, Any]]:
     """The manifests of input dataset folders, so every output knows where it came from."""
     lineage = []
     for item in inputs:
-        path = Path(item)
-        manifest = path / "manifest.json"
-        if path.is_dir() and manifest.exists():
-            data = json.loads(manifest.read_text(encoding="utf-8"))
+        if storage.protocol_of(item) in storage.READ_ONLY or any(ch in item for ch in "*?["):
+            continue
+        try:
+            data = storage.read_json(storage.join(storage.normalize(item), "manifest.json"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict):
             lineage.append(
                 {
-                    "path": str(path),
+                    "path": item,
                     "stage": data.get("stage"),
                     "params": data.get("params"),
                     "counters": data.get("counters"),
@@ -124,14 +125,16 @@ def run_stage(
     """
     started = time.monotonic()
     folder = DatasetFolder(spec.output)
-    folder.root.mkdir(parents=True, exist_ok=True)
+    storage.makedirs(folder.root)
     ids = [shard.id for shard in shards]
     if len(set(ids)) != len(ids):
         raise ValueError("shard ids must be unique")
     if overwrite:
         for shard_id in folder.done_shards():
             folder.clear_shard(shard_id)
-    pending = [shard for shard in shards if not folder.is_done(shard.id)]
+    # One listing of the markers, not one request per shard: a crawl has 90,000 shards.
+    done_before = set(folder.done_shards())
+    pending = [shard for shard in shards if shard.id not in done_before]
     skipped = len(shards) - len(pending)
     if not pending:
         log(
@@ -178,8 +181,9 @@ def run_stage(
     stale = folder.remove_stale_temporaries()
     if stale:
         log(f"{spec.step}: removed {stale} temporary file(s) left by an interrupted run")
+    all_stats = folder.read_many_stats([shard_id for shard_id in ids if shard_id in done])
     for shard_id in ids:
-        stats = folder.read_stats(shard_id) if shard_id in done else None
+        stats = all_stats.get(shard_id)
         if stats:
             merge_counters(counters, stats.get("counters", {}))
             counters["rows"] = counters.get("rows", 0) + stats.get("rows", 0)

@@ -1,12 +1,14 @@
 """A fault-injecting HTTP server on 127.0.0.1, for crawl tests and the crawl benchmark.
 
 It serves files from a dict (``path -> bytes``) and/or a folder, honours ``Range:
-bytes=N-`` (206 / 416) and ``If-Range`` (against an ETag derived from the content), and can be told, per path, to:
+bytes=N-`` and ``bytes=N-M`` (206 / 416) and ``If-Range`` (against an ETag derived from the
+content), and can be told, per path, to:
 
 - fail the next requests (:class:`Fault`): ``status`` (503 with Retry-After, 429, 404 ...),
   ``drop`` (send part of the body then reset the connection), ``short`` (send part of the
   body, then close cleanly: a body shorter than Content-Length), ``ignore-range`` (answer 200
-  with the whole body even when asked for a range);
+  with the whole body even when asked for a range), or ``pass`` (answer normally: aims the
+  faults queued after it at later requests);
 - throttle the body (bytes per second), wait before answering (a slow host), redirect, or
   add headers.
 
@@ -33,7 +35,7 @@ CHUNK = 64 * 1024
 class Fault:
     """One injected failure, used by one request to its path."""
 
-    kind: str  # "status", "drop", "short" or "ignore-range"
+    kind: str  # "status", "drop", "short", "ignore-range" or "pass"
     status: int = 503
     retry_after: str | None = None
     fraction: float = 0.5  # share of the body sent before "drop" / "short"
@@ -186,25 +188,28 @@ def _handler_for(server: FaultServer):
             if_range = self.headers.get("If-Range")
             if if_range is not None and if_range != etag:
                 asked = None  # RFC 9110 §13.1.5: changed since, so send it all
+            stop = len(body)  # one past the last byte sent
             if asked and not (fault and fault.kind == "ignore-range"):
-                first = asked.split("=", 1)[1].split("-", 1)[0]
+                first, _, last = asked.split("=", 1)[1].partition("-")
                 start = int(first)
                 if start >= len(body):
                     return self._simple(path, 416, {"Content-Range": f"bytes */{len(body)}"})
+                if last.strip():
+                    stop = min(len(body), int(last) + 1)
                 status = 206
             self._log(path, status)
             self.send_response(status)
             self.send_header("Content-Type", _content_type(path))
-            self.send_header("Content-Length", str(len(body) - start))
+            self.send_header("Content-Length", str(stop - start))
             self.send_header("ETag", etag)
             if status == 206:
-                self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+                self.send_header("Content-Range", f"bytes {start}-{stop - 1}/{len(body)}")
             for name, value in server.headers.get(path, {}).items():
                 self.send_header(name, value)
             self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
-            payload = memoryview(body)[start:]
+            payload = memoryview(body)[start:stop]
             if fault is not None and fault.kind in ("drop", "short"):
                 payload = payload[: int(len(payload) * fault.fraction)]
             rate = server.throttle.get(path, server.default_throttle)

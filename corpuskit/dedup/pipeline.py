@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dedup import work
 from corpuskit.dedup.reduce import ReduceConfig, run_reduce
 from corpuskit.dedup.steps import ApplyStep, SignatureStep
@@ -56,7 +56,7 @@ class DedupSettings:
 
 
 def _shard_id(name: str, path: str, prefix: bool) -> str:
-    stem = Path(path).name.split(".")[0]
+    stem = storage.name_of(path).split(".")[0]
     return f"{name}__{stem}" if prefix else stem
 
 
@@ -104,18 +104,18 @@ def plan_shards(inputs: list[DedupInput], settings: DedupSettings) -> list[Shard
     return sorted(shards, key=lambda s: s.id)
 
 
-def _check_settings(work_dir: Path, settings: DedupSettings, inputs, overwrite: bool) -> None:
-    path = work_dir / SETTINGS
+def _check_settings(work_dir: str, settings: DedupSettings, inputs, overwrite: bool) -> None:
+    path = storage.join(work_dir, SETTINGS)
     current = {
         "settings": dataclasses.asdict(settings),
         "inputs": [dataclasses.asdict(i) for i in inputs],
     }
     current = json.loads(json.dumps(current))
-    if path.exists() and not overwrite:
-        previous = json.loads(path.read_text(encoding="utf-8"))
+    previous = None if overwrite else storage.read_json(path)
+    if previous is not None:
         if previous != current:
             raise ConfigError(
-                f"{work_dir.parent} was deduplicated with other inputs or settings: "
+                f"{storage.parent_of(work_dir)} was deduplicated with other inputs or settings: "
                 "rerun with --overwrite, or choose another --output"
             )
     from corpuskit.dataset import atomic_write_text
@@ -140,13 +140,13 @@ def run_dedup(
 ):
     """Run the three phases; returns the apply stage's report (or the map's, if it failed)."""
     shards = plan_shards(inputs, settings)
-    out = Path(output)
-    work_dir = out / "_work"
-    work_dir.mkdir(parents=True, exist_ok=True)
+    out = storage.normalize(output)
+    work_dir = storage.join(out, "_work")
+    storage.makedirs(work_dir)
     _check_settings(work_dir, settings, inputs, overwrite)
     paths = [item.path for item in inputs]
     map_params = SignatureStep.Params(
-        work=str(work_dir),
+        work=work_dir,
         ngram=settings.ngram,
         num_perm=settings.num_perm,
         seed=settings.seed,
@@ -157,7 +157,7 @@ def run_dedup(
     )
     log(f"dedup: map: signatures of {len(shards)} shards")
     map_report = run_stage(
-        StageSpec(SignatureStep.name, map_params, str(work_dir / work.SIGNATURES)),
+        StageSpec(SignatureStep.name, map_params, storage.join(work_dir, work.SIGNATURES)),
         shards,
         executor,
         paths,
@@ -167,8 +167,8 @@ def run_dedup(
         log("dedup: some map shards failed; the reduce phase needs all of them")
         return map_report, {}
     config = ReduceConfig(
-        work=str(work_dir),
-        clusters=str(out / work.CLUSTERS),
+        work=work_dir,
+        clusters=storage.join(out, work.CLUSTERS),
         url=settings.url,
         exact=settings.exact,
         minhash=settings.minhash,
@@ -184,11 +184,11 @@ def run_dedup(
     counters = run_reduce(config, local_scheduler(executor), redo)
     redo = redo or marker_before is None or marker_before.get("counters") != counters
     apply_params = ApplyStep.Params(
-        work=str(work_dir), lines=settings.lines, min_sentences=settings.min_sentences
+        work=work_dir, lines=settings.lines, min_sentences=settings.min_sentences
     )
     outputs = [s for s in shards if not s.option("is_index")]
     report = run_stage(
-        StageSpec(ApplyStep.name, apply_params, str(out), keep_rejected),
+        StageSpec(ApplyStep.name, apply_params, out, keep_rejected),
         outputs,
         executor,
         paths,

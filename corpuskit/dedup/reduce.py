@@ -21,9 +21,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dedup import work
 from corpuskit.dedup.components import connected_components
 from corpuskit.dedup.keep import mark_kept
@@ -137,9 +137,8 @@ def _meta_of(fn, frame, *args):
 
 def _read_columns(path: str, columns: list[str] | None):
     """One Parquet file as a pandas frame (a partition of :func:`read_frame`)."""
-    import pyarrow.parquet as pq
 
-    return pq.read_table(path, columns=columns).to_pandas()
+    return work.read_table(path, columns).to_pandas()
 
 
 def read_frame(files: list[str], columns: list[str] | None = None):
@@ -156,7 +155,7 @@ def _write_part(frame, folder: str, schema, partition_info=None):
 
     number = partition_info["number"] if partition_info else 0
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-    work.write_table(table, Path(folder) / f"part.{number:05d}.parquet")
+    work.write_table(table, storage.join(folder, f"part.{number:05d}.parquet"))
     return pd.DataFrame({"rows": [len(frame)]})
 
 
@@ -184,26 +183,24 @@ class Reducer:
 
         return dask.compute(*collections, scheduler=self.scheduler)
 
-    def writer(self, frame, folder: Path, schema):
+    def writer(self, frame, folder: str, schema):
         """A lazy write of every partition as ``folder/part.NNNNN.parquet`` (row counts)."""
-        import shutil
 
         import pandas as pd
 
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        storage.delete_tree(folder)
+        storage.makedirs(folder)
         meta = pd.DataFrame({"rows": pd.Series([], dtype="int64")})
         return frame.map_partitions(_write_part, str(folder), schema, meta=meta)
 
     # -- phases -------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         import dask
-        import pyarrow.parquet as pq
 
         cfg = self.config
-        root = Path(cfg.work)
-        files = sorted(str(p) for p in (root / work.SIGNATURES).glob("*.parquet"))
-        total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        root = cfg.work
+        files = work.parquet_files(storage.join(root, work.SIGNATURES))
+        total = sum(work.num_rows(f) for f in files)
         parts = max(1, math.ceil(total / cfg.partition_rows))
         self.counters = {"documents": total}
         with dask.config.set(
@@ -252,7 +249,7 @@ class Reducer:
     def _minhash(self, files, docs, gone, total: int, parts: int):
 
         cfg = self.config
-        root = Path(cfg.work)
+        root = cfg.work
         log("dedup: reduce: shuffling band keys by (band, key)")
         band_cols = ["node", "shingles"] + [work.band_column(b) for b in range(cfg.bands)]
         bands = self._alive(read_frame(files, band_cols), gone)
@@ -276,14 +273,18 @@ class Reducer:
                 joined.map_partitions(_verify_edges, cfg.threshold, meta=edges._meta)
             )
         candidates, verified, _ = self.compute_many(
-            candidates, edges.shape[0], self.writer(edges, root / work.EDGES, work.edge_schema())
+            candidates,
+            edges.shape[0],
+            self.writer(edges, storage.join(root, work.EDGES), work.edge_schema()),
         )
         self.counters["candidates"] = int(candidates)
         self.counters["verified_pairs"] = int(verified)
         log("dedup: reduce: connected components")
         labels, rounds = connected_components(edges, parts, self.persist, self.compute)
         self.counters["component_rounds"] = rounds
-        labels_written = self.writer(labels, root / work.COMPONENTS, work.label_schema())
+        labels_written = self.writer(
+            labels, storage.join(root, work.COMPONENTS), work.label_schema()
+        )
         members = labels.merge(
             self._alive(docs, gone)[MEMBER_COLUMNS], on="node", npartitions=parts
         )
@@ -304,10 +305,10 @@ class Reducer:
         per_method, counts, _, _ = self.compute_many(
             kept.groupby("method").size(),
             removed.groupby(["input", "method"]).size(),
-            self.writer(rows, Path(cfg.clusters), work.clusters_schema()),
+            self.writer(rows, cfg.clusters, work.clusters_schema()),
             self.writer(
                 removed[["node", "id", "shard", "input", "method", "cluster"]],
-                Path(cfg.work) / work.REMOVED,
+                storage.join(cfg.work, work.REMOVED),
                 work.removed_schema(),
             ),
         )
@@ -317,12 +318,11 @@ class Reducer:
             by_input.setdefault(name, {})[method] = int(n)
         self.counters["removed_by_input"] = by_input
 
-    def _lines(self, root: Path, gone, parts: int) -> None:
-        import pyarrow.parquet as pq
+    def _lines(self, root: str, gone, parts: int) -> None:
 
         log("dedup: reduce: repeated lines/spans")
-        files = sorted(str(p) for p in (root / work.LINES).glob("*.parquet"))
-        total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        files = work.parquet_files(storage.join(root, work.LINES))
+        total = sum(work.num_rows(f) for f in files)
         units = self._alive(read_frame(files), gone)
         shuffled = units.shuffle(
             on="key", npartitions=max(1, math.ceil(total / self.config.partition_rows))
@@ -332,24 +332,25 @@ class Reducer:
         )
         drops = self.persist(drops)
         count, _ = self.compute_many(
-            drops.shape[0], self.writer(drops, root / work.LINE_DROPS, work.drops_schema())
+            drops.shape[0],
+            self.writer(drops, storage.join(root, work.LINE_DROPS), work.drops_schema()),
         )
         self.counters["units_dropped"] = int(count)
 
 
 def run_reduce(config: ReduceConfig, scheduler: str | None, overwrite: bool) -> dict[str, Any]:
     """Run the reduce phase unless ``_work/reduce.json`` records it for the same settings."""
-    root = Path(config.work)
+    root = config.work
     marker = work.read_reduce_marker(root)
     if marker and not overwrite and marker.get("config") == config.fingerprint():
         log("dedup: reduce phase already done; reusing its decisions")
         return marker["counters"]
-    (root / work.REDUCE_MARKER).unlink(missing_ok=True)
+    storage.delete(storage.join(root, work.REDUCE_MARKER))
     counters = Reducer(config, scheduler).run()
     from corpuskit.dataset import atomic_write_text
 
     atomic_write_text(
-        root / work.REDUCE_MARKER,
+        storage.join(root, work.REDUCE_MARKER),
         json.dumps(
             {"config": config.fingerprint(), "counters": counters}, indent=1, sort_keys=True
         ),

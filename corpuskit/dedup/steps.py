@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dedup import lines as line_units
 from corpuskit.dedup import work
 from corpuskit.dedup.minhash import band_keys, signatures_from_hashes
@@ -142,29 +142,30 @@ class SignatureStep(Step):
                 flush()
         if batch:
             flush()
-        root = Path(p.work)
+        root = p.work
         columns["time"] = [None if math.isnan(t) else t for t in columns["time"]]
         work.write_table(
-            pa.table(columns, schema=schema), root / work.SIGNATURES / f"{shard.id}.parquet"
+            pa.table(columns, schema=schema),
+            storage.join(root, work.SIGNATURES, f"{shard.id}.parquet"),
         )
         if p.lines:
             counters["line_units"] = len(unit_rows["key"])
             work.write_table(
                 pa.table(unit_rows, schema=work.lines_schema()),
-                root / work.LINES / f"{shard.id}.parquet",
+                storage.join(root, work.LINES, f"{shard.id}.parquet"),
             )
         return counters
 
 
-def _read_for_shard(folder: Path, shard_id: str, columns: list[str]):
-    """Rows of a reduce output folder that belong to one shard (empty if none)."""
-    import pyarrow.dataset as ds
+def _read_for_shard(folder: str, shard_id: str, columns: list[str]):
+    """Rows of a reduce output folder that belong to one shard (None if there are none)."""
+    import pyarrow as pa
 
-    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    files = work.parquet_files(folder)
     if not files:
         return None
-    dataset = ds.dataset([str(f) for f in files], format="parquet")
-    return dataset.to_table(columns=columns, filter=ds.field("shard") == shard_id)
+    tables = [work.read_table(f, columns, filters=[("shard", "==", shard_id)]) for f in files]
+    return pa.concat_tables(tables)
 
 
 @register_step
@@ -181,10 +182,10 @@ class ApplyStep(Step):
 
     def run(self, shard, output) -> dict[str, Any]:
         p = self.params
-        root = Path(p.work)
+        root = p.work
         input_name = shard.option("input")
         removed: dict[int, str] = {}
-        table = _read_for_shard(root / work.REMOVED, shard.id, ["node", "method"])
+        table = _read_for_shard(storage.join(root, work.REMOVED), shard.id, ["node", "method"])
         if table is not None:
             removed = dict(
                 zip(
@@ -194,7 +195,7 @@ class ApplyStep(Step):
                 )
             )
         drops: dict[int, set[int]] = {}
-        table = _read_for_shard(root / work.LINE_DROPS, shard.id, ["node", "pos"])
+        table = _read_for_shard(storage.join(root, work.LINE_DROPS), shard.id, ["node", "pos"])
         if table is not None:
             for node, pos in zip(
                 table.column("node").to_pylist(), table.column("pos").to_pylist(), strict=True

@@ -15,10 +15,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-from pathlib import Path
 
+from corpuskit import storage
 from corpuskit.dedup.normalize import key64
 
 SIGNATURES = "signatures"
@@ -152,19 +151,42 @@ def parse_time(timestamp: str | None) -> float:
     return value.timestamp()
 
 
-def write_table(table, path: Path) -> None:
-    """Write a Parquet file atomically (temporary name, then rename)."""
-    import os
-
+def write_table(table, url: str) -> None:
+    """Write a Parquet file whole (attempt name, then commit), on any storage."""
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    url = str(url)
+    tmp = storage.attempt_name(url)
+    with storage.open(tmp, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+    storage.commit(tmp, url)
 
 
-def read_reduce_marker(work: Path) -> dict | None:
+def read_table(url: str, columns: list[str] | None = None, filters=None):
+    """A Parquet exchange file as an Arrow table."""
+    import pyarrow.parquet as pq
+
+    with storage.open(str(url), "rb") as fh:
+        return pq.read_table(fh, columns=columns, filters=filters)
+
+
+def parquet_files(folder: str) -> list[str]:
+    """The committed Parquet files of an exchange folder, sorted (attempts left out)."""
+    folder = str(folder)
+    return [
+        storage.join(folder, name)
+        for name in storage.listdir(folder)
+        if name.endswith(".parquet") and not name.startswith(".")
+    ]
+
+
+def num_rows(url: str) -> int:
+    import pyarrow.parquet as pq
+
+    with storage.open(str(url), "rb") as fh:
+        return pq.ParquetFile(fh).metadata.num_rows
+
+
+def read_reduce_marker(work: str) -> dict | None:
     """The settings and counters of a finished reduce phase, or None."""
-    path = work / REDUCE_MARKER
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    return storage.read_json(storage.join(str(work), REDUCE_MARKER))

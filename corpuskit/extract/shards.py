@@ -1,8 +1,10 @@
 """Find WARC inputs and cut them into shards (one per file, or byte ranges of big files).
 
-Inputs are files, folders (searched recursively), globs and fsspec URLs. A file larger than
-the shard size is split into ``ceil(size / shard_size)`` byte ranges, read by
-:class:`corpuskit.extract.warc.RecordReader`. ARC files, remote files of unknown size and
+Inputs are files, folders (searched recursively), globs and fsspec URLs; ``http(s)://`` URLs
+name one file each (HTTP cannot list a folder). A file larger than the shard size is split
+into ``ceil(size / shard_size)`` byte ranges, read by
+:class:`corpuskit.extract.warc.RecordReader`; remote files the same way, their size asked with
+a one-byte range request (:mod:`corpuskit.stream`). ARC files, files of unknown size and
 ``.gz`` files compressed as one stream are never split.
 """
 
@@ -13,14 +15,17 @@ import os
 import re
 from pathlib import Path
 
+from corpuskit import storage
 from corpuskit.errors import ConfigError, InputError
 from corpuskit.executor import Shard
 from corpuskit.extract.warc import one_member_per_record
-from corpuskit.inputs import expand_inputs, remote_fs
+from corpuskit.inputs import expand_inputs
+from corpuskit.stream import StreamError, is_streamed, remote_size
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wet", ".wet.gz")
 DEFAULT_SHARD_SIZE = 128 * 1024 * 1024
 _CRAWL_NAME = re.compile(r"CC-MAIN-\d{4}-\d{2}")
+_CRAWL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # as `corpuskit crawl` accepts
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*((?:[kmgt]i?)?b?)\s*$", re.IGNORECASE)
 
 
@@ -62,8 +67,44 @@ def expand_warc_inputs(inputs: list[str]) -> list[str]:
     return expand_inputs(inputs, _warc_files_in, "WARC file")
 
 
-def _warc_files_in(folder: Path) -> list[str]:
-    found = sorted(str(p) for p in folder.rglob("*") if p.is_file() and is_warc_file(p.name))
+def crawl_files(plan: dict, limit: int | None = None) -> tuple[list[str], dict]:
+    """The URLs of the files ``extract --crawl`` streams, and the plan completed for the manifest.
+
+    ``plan`` holds crawl, kind, base_url, segments, sample, seed. The listing
+    ``<base>crawl-data/<crawl>/<kind>.paths.gz`` is fetched with the stream retry policy and
+    filtered by :func:`corpuskit.crawl.listing.select_paths` (segments, seeded sample, limit),
+    exactly as ``corpuskit crawl`` picks files, so both commands choose the same ones.
+    """
+    from corpuskit.crawl import listing
+    from corpuskit.crawl.transfer import TransferOptions
+    from corpuskit.stream import stream_policy
+
+    crawl = plan["crawl"]
+    if not _CRAWL_ID.match(crawl):
+        raise ConfigError(
+            f"crawl name {crawl!r} is not valid: use an id like CC-MAIN-2024-10 "
+            "(see `corpuskit crawl --list-crawls`)"
+        )
+    base = listing.resolve_base_url(plan.get("base_url"))
+    source = listing.listing_url(base, crawl, plan["kind"])
+    hint = f"check the crawl name {crawl!r} with `corpuskit crawl --list-crawls` and --base-url"
+    data = listing.fetch_bytes(
+        source, TransferOptions(policy=stream_policy()), f"the {plan['kind']} listing", hint
+    )
+    paths = listing.parse_paths(data, source)
+    chosen = listing.select_paths(
+        paths,
+        tuple(plan.get("segments") or ()),
+        plan.get("sample"),
+        plan.get("seed") or 0,
+        limit,
+    )
+    done = {**plan, "base_url": base, "listing": source, "listed": len(paths), "files": len(chosen)}
+    return [base + path for path in chosen], done
+
+
+def _warc_files_in(folder: str) -> list[str]:
+    found = [url for url, _ in storage.find_files(folder) if is_warc_file(storage.name_of(url))]
     if not found:
         raise InputError(
             f"no WARC file found in folder {folder} (looked for {', '.join(WARC_SUFFIXES)} "
@@ -74,10 +115,14 @@ def _warc_files_in(folder: Path) -> list[str]:
 
 def file_size(path: str) -> int | None:
     """Size in bytes, checking the file can be opened (None when a remote size is unknown)."""
-    if "://" in path:
-        fs, _, (remote,) = remote_fs(path)
+    if is_streamed(path):
         try:
-            return fs.size(remote)
+            return remote_size(path)
+        except StreamError as exc:
+            raise InputError(str(exc)) from exc
+    if "://" in path:
+        try:
+            return storage.size(path)
         except (OSError, NotImplementedError, ValueError):
             return None
     try:
@@ -103,18 +148,22 @@ def _canonical(path: str) -> str:
     return path if "://" in path else str(Path(path).resolve())
 
 
-def plan_shards(files: list[str], shard_size: int = DEFAULT_SHARD_SIZE) -> list[Shard]:
+def plan_shards(
+    files: list[str], shard_size: int = DEFAULT_SHARD_SIZE, probe: bool = True
+) -> list[Shard]:
     """One shard per file, or ``ceil(size / shard_size)`` byte-range shards for larger files.
 
     Ids are ``<file stem>-<8 hex of sha1(absolute path)>[-<part>of<parts>]``: they depend
     only on the path and size, so they are the same for any worker count, and two files
-    with the same name in different folders get different ids.
+    with the same name in different folders get different ids. ``probe=False`` opens no
+    file: one shard each (``extract --crawl``, where a listing of 90,000 files must plan
+    without 90,000 requests).
     """
     shards = []
     for given in files:
         # Absolute, so that Dask workers started in another directory find the file too.
         path = _canonical(given)
-        size = file_size(path)
+        size = file_size(path) if probe else None
         digest = hashlib.sha1(path.encode("utf-8")).hexdigest()[:8]
         base = f"{_shard_stem(path)}-{digest}"
         splittable = (

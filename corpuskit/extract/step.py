@@ -19,6 +19,7 @@ from corpuskit.extract.html import ExtractorOptions, make_extractor
 from corpuskit.extract.shards import crawl_name
 from corpuskit.extract.warc import READ_ERRORS, RecordReader
 from corpuskit.registry import Step, register_step
+from corpuskit.stream import collect_counters, is_streamed
 
 SKIP_REASONS = (
     "not_response",  # request, metadata, warcinfo records
@@ -84,10 +85,22 @@ class ExtractStep(Step):
         crawl = crawl_name(shard.path)
         source = f"cc:{crawl}" if crawl else self.params.source
         reader = RecordReader(shard.path, shard.start, shard.end)
+        with collect_counters() as stream:
+            self._read(reader, shard.path, source, counters, output)
+        if is_streamed(shard.path):
+            counters["stream"] = stream
+        counters["read_errors"] = len(reader.errors)
+        if reader.errors:
+            counters["errors"] = reader.errors[:5]
+            if reader.records == 0:
+                raise ShardError(f"nothing could be read: {reader.errors[0]}")
+        return counters
+
+    def _read(self, reader, path: str, source: str, counters: dict, output) -> None:
         for offset, record in reader:
             counters["records"] += 1
             try:
-                doc, reason = self._document(record, offset, shard.path, source, counters)
+                doc, reason = self._document(record, offset, path, source, counters)
             except READ_ERRORS:
                 doc, reason = None, "damaged"  # if the record itself is cut, complete() says so
             if not reader.complete(record):
@@ -98,12 +111,6 @@ class ExtractStep(Step):
             else:
                 counters["documents"] += 1
                 output.write(doc)
-        counters["read_errors"] = len(reader.errors)
-        if reader.errors:
-            counters["errors"] = reader.errors[:5]
-            if reader.records == 0:
-                raise ShardError(f"nothing could be read: {reader.errors[0]}")
-        return counters
 
     def _document(self, record, offset: int, path: str, source: str, counters: dict):
         kind = record.rec_type

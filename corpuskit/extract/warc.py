@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterator
 
 from corpuskit.readers import open_binary
+from corpuskit.stream import StreamError
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 SCAN_CHUNK = 1 << 20
@@ -258,6 +259,8 @@ class RecordReader:
                             f"({end - iterator.offset} bytes at offset {iterator.offset} "
                             "could not be read)"
                         )
+            except StreamError:
+                raise  # a remote file that could not be read fails the shard: a rerun resumes
             except Exception as exc:  # warcio, zlib and EOF errors all mean "damaged here"
                 where = f"after {self.records} records" if self.records else "at the start"
                 self.errors.append(f"{self.path}: damaged or truncated {where}: {exc}")

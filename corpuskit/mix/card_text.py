@@ -13,6 +13,28 @@ from collections.abc import Callable
 from typing import Any
 
 
+def shown(path) -> str:
+    """A location as a publishable card shows it: URLs and relative paths as given, never
+    the builder's home or temporary folders (:func:`corpuskit.storage.display`)."""
+    from corpuskit import storage
+
+    return storage.display(str(path)) if path else ""
+
+
+def shown_command(command: str) -> str:
+    """The command line with every absolute local path shown as :func:`shown` does."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    shown_words = (shown(w) if w.startswith("/") else w for w in words)
+    return " ".join(
+        w if w and not any(c.isspace() for c in w) else shlex.quote(w) for w in shown_words
+    )
+
+
 def _pct(value: float) -> str:
     return f"{value * 100:.2f} %"
 
@@ -62,7 +84,7 @@ def body_sections(
                 spec.get("description") or "",
                 f"{info['documents']:,}",
                 f"{info['tokens_available']:,}",
-                "<br>".join(spec["paths"]),
+                "<br>".join(shown(p) for p in spec["paths"]),
             ]
         )
     parts += [
@@ -85,7 +107,7 @@ def body_sections(
     for source, entry in extract:
         params = ", ".join(f"{k}={v}" for k, v in flatten(entry.get("params") or {})[:12])
         parts.append(
-            f"- upstream of **{source}**: stage `{entry.get('stage')}` at `{entry.get('path')}` ({params})."
+            f"- upstream of **{source}**: stage `{entry.get('stage')}` at `{shown(entry.get('path'))}` ({params})."
         )
     parts.append("")
     parts += _counter_section(
@@ -213,10 +235,10 @@ def body_sections(
         "",
         "## How to reproduce",
         "",
-        f"The command that built this package (run in `{manifest.get('cwd', '.')}`):",
+        "The command that built this package (local paths shortened; `manifest.json` keeps them whole):",
         "",
         "```bash",
-        manifest.get("command") or "corpuskit mix --recipe recipe.toml -o OUT",
+        shown_command(manifest.get("command") or "corpuskit mix --recipe recipe.toml -o OUT"),
         "```",
         "",
         "or, from the resolved recipe stored next to this card (absolute input paths):",
@@ -240,7 +262,7 @@ def _counter_section(title, prefix, stages, table, flatten, empty) -> list[str]:
         return parts + [empty, ""]
     for source, entry in found:
         parts.append(
-            f"Stage `{entry.get('stage')}` upstream of **{source}** (`{entry.get('path')}`):"
+            f"Stage `{entry.get('stage')}` upstream of **{source}** (`{shown(entry.get('path'))}`):"
         )
         parts.append("")
         counters = [

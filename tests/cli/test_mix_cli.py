@@ -234,7 +234,11 @@ def test_the_card_records_the_resolved_command(web, tmp_path):
     assert result.exit_code == 0, result.output
     command = json.loads((out / "manifest.json").read_text())["command"]
     assert command == f"corpuskit mix --recipe {RECIPE} --web {web} --seed 4 --output {out}"
-    assert command in (out / "README.md").read_text()
+    card = (out / "README.md").read_text()
+    # The card is publishable: the builder's temporary (or home) folders never appear in it,
+    # while manifest.json keeps the full lineage.
+    assert str(tmp_path) not in card
+    assert "--web …/" in card and "--seed 4 --output …/" in card
 
 
 def test_a_build_abandoned_by_kill_9_is_removed_by_the_next_run(web, tmp_path):

@@ -46,3 +46,41 @@ def test_a_lost_shard_is_a_failed_result_naming_the_shard():
     result = lost_shard((spec, Shard("s-1", "/in/a.warc.gz")), RuntimeError("gone"))
     assert not result.ok and result.shard == "s-1"
     assert result.error.startswith("worker lost: RuntimeError")
+
+
+def test_calls_are_submitted_in_a_bounded_window_that_stays_full():
+    """A whole crawl is never on the scheduler at once, and the window is topped up."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    from corpuskit.executor import MIN_WINDOW, _run_windowed
+
+    in_flight, peak = set(), []
+    calls = ((i,) for i in range(500))  # a generator: never materialised by the executor
+    with ThreadPoolExecutor(max_workers=8) as pool:
+
+        def submit(args):
+            future = pool.submit(lambda n: n * n, *args)
+            in_flight.add(future)
+            peak.append(len(in_flight))
+            return future
+
+        def wait_any(pending):
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            in_flight.difference_update(done)
+            return done
+
+        results = _run_windowed(submit, wait_any, calls, lambda: 10, None, None)
+    assert sorted(results) == [n * n for n in range(500)]
+    assert max(peak) == MIN_WINDOW  # the window: max(MIN_WINDOW, 10 asked)
+    assert len(peak) == 500
+
+
+def test_dask_executor_runs_more_calls_than_its_window():
+    from distributed import Client, LocalCluster
+
+    from corpuskit.executor import MIN_WINDOW
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            results = DaskExecutor(client).map(pow, [(i, 2) for i in range(3 * MIN_WINDOW)])
+    assert sorted(results) == [i * i for i in range(3 * MIN_WINDOW)]

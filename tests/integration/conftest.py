@@ -30,6 +30,7 @@ class DaskProcesses:
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.workers: list[subprocess.Popen] = []
+        self.homes: list[Path] = []
         env = {
             **os.environ,
             "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
@@ -47,12 +48,17 @@ class DaskProcesses:
 
     def _spawn(self, *args: str) -> subprocess.Popen:
         log = open(self.tmp / f"dask-{args[0]}-{len(self.procs)}.log", "wb")
+        # Each process starts in its own empty folder, as on machines that share no disk:
+        # nothing can pass between them through a relative local path.
+        home = self.tmp / f"{args[0]}-{len(self.procs)}"
+        home.mkdir()
+        self.homes.append(home)
         return subprocess.Popen(
             [str(BIN / "dask"), *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,
-            cwd=self.tmp,
+            cwd=home,
             start_new_session=True,
         )
 
