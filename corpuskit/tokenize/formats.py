@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import struct
+import uuid
 from pathlib import Path
 
 FORMATS = ("megatron", "npy")
@@ -72,7 +73,8 @@ class TokenShardWriter:
         self.eot_id = eot_id
         names = shard_files(prefix, fmt)
         self.final = [folder / name for name in names]
-        self.tmp = [p.with_name(f".{p.name}.tmp-{os.getpid()}") for p in self.final]
+        attempt = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"  # a retried task never shares it
+        self.tmp = [p.with_name(f".{p.name}.tmp-{attempt}") for p in self.final]
         folder.mkdir(parents=True, exist_ok=True)
         self._tokens = open(self.tmp[0], "wb")
         if fmt == "npy":

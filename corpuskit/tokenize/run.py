@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+import os
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dataset import DATA_DIR, DatasetFolder, atomic_write_text
 from corpuskit.errors import ConfigError, InputError
 from corpuskit.executor import Shard, StageSpec
@@ -31,26 +32,26 @@ SETTINGS_FILE = "tokenize.json"
 TOKENS_FORMAT = "corpuskit-tokens/1"
 
 
-def plan_shards(package: str | Path) -> tuple[dict[str, Any], list[Shard]]:
+def plan_shards(package: str) -> tuple[dict[str, Any], list[Shard]]:
     """The package's manifest and one shard per Parquet file, in the manifest's order."""
     from corpuskit.mix.card import load_manifest
 
-    package = Path(package)
-    if not package.is_dir():
+    package = storage.normalize(str(package))
+    if not storage.isdir(package):
         raise InputError(
             f"package {package} does not exist: give a folder written by `corpuskit mix`"
         )
     manifest = load_manifest(package)
     shards = []
     for entry in manifest.get("shards", []):
-        path = package / entry["path"]
-        if not path.exists():
+        url = storage.join(package, *entry["path"].split("/"))
+        if not storage.exists(url):
             raise InputError(
                 f"package {package}: {entry['path']} is listed in manifest.json but missing: "
                 "check it with `corpuskit card verify`"
             )
-        prefix = Path(entry["path"]).name.removesuffix(".parquet")
-        shards.append(Shard(prefix, str(path), options=(("split", entry["split"]),)))
+        prefix = storage.name_of(entry["path"]).removesuffix(".parquet")
+        shards.append(Shard(prefix, url, options=(("split", entry["split"]),)))
     if not shards:
         raise InputError(f"package {package} lists no shards in manifest.json")
     return manifest, shards
@@ -96,7 +97,7 @@ def tokenize_package(
         "format": fmt,
         "dtype": params.dtype,
         "tokenizer": identity.to_json(),
-        "package": str(Path(package).resolve()),
+        "package": storage.normalize(str(package)),
         "package_shards_sha256": _shards_fingerprint(package_manifest),
     }
     _check_settings(folder, settings, overwrite)
@@ -105,7 +106,7 @@ def tokenize_package(
         f"tokenize: {len(shards)} shards of {package} with {tokenizer} "
         f"(vocabulary {identity.vocab_size:,}, {params.dtype}, EOT {identity.eot_id}) -> {output}"
     )
-    spec = StageSpec("tokenize", params, str(output))
+    spec = StageSpec("tokenize", params, folder.root)
     report = run_stage(spec, shards, executor, [package], overwrite, shard_fn=run_token_shard)
     manifest = _manifest(folder, shards, settings, package_manifest)
     if update_card and manifest["complete"]:
@@ -120,8 +121,8 @@ def _absolute(spec: str) -> str:
     from corpuskit.tokenize.spec import parse_spec
 
     kind, name = parse_spec(spec)
-    if kind == "hf" and Path(name).exists():
-        return f"hf:{Path(name).resolve()}"
+    if kind == "hf" and os.path.exists(name):
+        return f"hf:{os.path.abspath(name)}"
     return spec
 
 
@@ -134,31 +135,29 @@ def _shards_fingerprint(package_manifest: dict[str, Any]) -> str:
 
 def _check_settings(folder: DatasetFolder, settings: dict[str, Any], overwrite: bool) -> None:
     """A folder tokenized with other settings must not get a mixture of both."""
-    path = folder.root / SETTINGS_FILE
-    if path.exists() and not overwrite:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if stored != settings:
-            changed = sorted(k for k in settings if stored.get(k) != settings[k])
-            raise ConfigError(
-                f"{folder.root} was tokenized with other settings ({', '.join(changed)} differ): "
-                "use --overwrite to redo it or pick another -o"
-            )
-    if overwrite and (folder.root / DATA_DIR).is_dir():
+    path = storage.join(folder.root, SETTINGS_FILE)
+    stored = storage.read_json(path)
+    if stored is not None and not overwrite and stored != settings:
+        changed = sorted(k for k in settings if stored.get(k) != settings[k])
+        raise ConfigError(
+            f"{folder.root} was tokenized with other settings ({', '.join(changed)} differ): "
+            "use --overwrite to redo it or pick another -o"
+        )
+    if overwrite:
         for shard_id in folder.done_shards():  # markers first: a crash leaves shards not done
             folder.clear_shard(shard_id)
-        for file in (folder.root / DATA_DIR).iterdir():
-            file.unlink()
+        data = storage.join(folder.root, DATA_DIR)
+        for name in storage.listdir(data):
+            storage.delete(storage.join(data, name))
     atomic_write_text(path, json.dumps(settings, indent=1, sort_keys=True) + "\n")
 
 
 def _remove_temporaries(folder: DatasetFolder) -> None:
-    """Temporary token files (``.<name>.tmp-PID``) left by a killed run are never read."""
-    data = folder.root / DATA_DIR
-    if not data.is_dir():
-        return
-    stale = [p for p in data.iterdir() if p.name.startswith(".") and ".tmp-" in p.name]
-    for path in stale:
-        path.unlink(missing_ok=True)
+    """Attempt files (``.<name>.tmp-...``) left in ``data/`` by a killed run are never read."""
+    data = storage.join(folder.root, DATA_DIR)
+    stale = [name for name in storage.listdir(data) if storage.is_attempt(name)]
+    for name in stale:
+        storage.delete(storage.join(data, name))
     if stale:
         log(f"tokenize: removed {len(stale)} temporary file(s) left by an interrupted run")
 
@@ -167,10 +166,11 @@ def _manifest(folder, shards, settings, package_manifest) -> dict[str, Any]:
     """Add the token tables to the manifest ``run_stage`` wrote; returns the whole manifest."""
     manifest = folder.read_manifest() or {}
     done = set(folder.done_shards())
+    all_stats = folder.read_many_stats([shard.id for shard in shards if shard.id in done])
     entries = []
     splits: dict[str, dict[str, int]] = {}
     for shard in shards:
-        stats = folder.read_stats(shard.id) if shard.id in done else None
+        stats = all_stats.get(shard.id)
         if not stats:
             continue
         counters = stats["counters"]
@@ -212,19 +212,19 @@ def _manifest(folder, shards, settings, package_manifest) -> dict[str, Any]:
     return manifest
 
 
-def record_in_package(package: str | Path, output: str | Path, manifest: dict[str, Any]) -> None:
+def record_in_package(package: str, output: str, manifest: dict[str, Any]) -> None:
     """Note the tokenized output in the package's manifest and re-render its card.
 
     One entry per output folder (a rerun replaces it). A package that cannot be written
     (read-only) is left as it is, with a warning: the token folder's manifest is complete.
+    The card is rendered for local packages (as ``corpuskit card render`` does).
     """
     from corpuskit.mix.card import render_card
 
-    package = Path(package)
     pkg = DatasetFolder(package)
     data = pkg.read_manifest()
     entry = {
-        "output": str(Path(output).resolve()),
+        "output": storage.display(storage.normalize(str(output))),
         "format": manifest["token_format"],
         "dtype": manifest["dtype"],
         "tokenizer": manifest["tokenizer"],
@@ -235,7 +235,8 @@ def record_in_package(package: str | Path, output: str | Path, manifest: dict[st
     data["tokenized"] = [*records, entry]
     try:
         pkg.write_manifest(data)
-        render_card(package)
+        if storage.is_local(pkg.root):
+            render_card(pkg.root)
     except OSError as exc:
         log(f"tokenize: warning: could not record the tokens in {package}'s card ({exc})")
 

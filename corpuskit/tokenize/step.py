@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any, ClassVar
 
+from corpuskit import storage
 from corpuskit.dataset import DATA_DIR, DatasetFolder, atomic_write_text
 from corpuskit.executor import Shard, ShardResult, StageSpec
 from corpuskit.registry import Step, get_step, register_step
@@ -47,8 +48,21 @@ class TokenizeStep(Step):
             self.params.tokenizer, self.params.eot_token, self.params.threads
         )
 
-    def run(self, shard: Shard, output: Path) -> dict[str, Any]:
-        """Tokenize ``shard.path`` into ``output/<shard.id>.*``; returns counters and files."""
+    def run(self, shard: Shard, output: str) -> dict[str, Any]:
+        """Tokenize ``shard.path`` into ``output/<shard.id>.*``; returns counters and files.
+
+        The files are written on a local disk (the ``.npy`` header is rewritten in place at
+        the end): in ``output`` itself when it is local, else in a temporary folder, then
+        uploaded under attempt names and committed (:func:`corpuskit.storage.commit`).
+        """
+        import tempfile
+
+        if storage.is_local(output):
+            return self._write(shard, output, output)
+        with tempfile.TemporaryDirectory(prefix="corpuskit-tokens-") as local:
+            return self._write(shard, local, output)
+
+    def _write(self, shard: Shard, local: str, output: str) -> dict[str, Any]:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
@@ -56,32 +70,47 @@ class TokenizeStep(Step):
         from corpuskit.tokenize.formats import TokenShardWriter
 
         writer = TokenShardWriter(
-            output, shard.id, self.params.format, self.params.dtype, self.tokenizer.eot_id
+            Path(local), shard.id, self.params.format, self.params.dtype, self.tokenizer.eot_id
         )
         text_bytes = 0
         try:
-            parquet = pq.ParquetFile(shard.path)
-            for batch in parquet.iter_batches(batch_size=BATCH_DOCUMENTS, columns=["text"]):
-                column = batch.column(0)
-                text_bytes += pc.sum(pc.binary_length(column)).as_py() or 0
-                writer.write(self.tokenizer.encode_batch(column.to_pylist()))
+            with storage.open_input(shard.path) as fh:
+                parquet = pq.ParquetFile(fh)
+                for batch in parquet.iter_batches(batch_size=BATCH_DOCUMENTS, columns=["text"]):
+                    column = batch.column(0)
+                    text_bytes += pc.sum(pc.binary_length(column)).as_py() or 0
+                    writer.write(self.tokenizer.encode_batch(column.to_pylist()))
             paths = writer.commit()
         except BaseException:
             writer.abort()
             raise
+        files = []
+        for path in paths:
+            files.append(
+                {
+                    "path": f"{DATA_DIR}/{path.name}",
+                    "bytes": path.stat().st_size,
+                    "sha256": file_sha256(path),
+                }
+            )
+            if local != output:
+                _upload(path, storage.join(output, path.name))
         return {
             "documents": writer.documents,
             "tokens": writer.tokens,
             "text_bytes": text_bytes,
-            "files": [
-                {
-                    "path": f"{DATA_DIR}/{p.name}",
-                    "bytes": p.stat().st_size,
-                    "sha256": file_sha256(p),
-                }
-                for p in paths
-            ],
+            "files": files,
         }
+
+
+def _upload(path: Path, url: str) -> None:
+    """Copy a finished local file to ``url`` so that it appears whole or not at all."""
+    import shutil
+
+    attempt = storage.attempt_name(url)
+    with open(path, "rb") as src, storage.open(attempt, "wb") as dst:
+        shutil.copyfileobj(src, dst, 8 << 20)
+    storage.commit(attempt, url)
 
 
 @functools.lru_cache(maxsize=4)
@@ -97,7 +126,7 @@ def run_token_shard(spec: StageSpec, shard: Shard) -> ShardResult:
     folder = DatasetFolder(spec.output)
     try:
         step = _step_instance(spec.step, spec.params)
-        result = step.run(shard, folder.root / DATA_DIR)
+        result = step.run(shard, storage.join(folder.root, DATA_DIR))
         files = result.pop("files")
         stats = {
             "shard": shard.id,

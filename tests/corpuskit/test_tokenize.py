@@ -135,7 +135,7 @@ def test_package_card_gains_a_tokenized_section(package, megatron):
     out, manifest = megatron
     card = (package / "README.md").read_text()
     section = card.split("## Tokenized", 1)[1].split("\n## ", 1)[0]
-    assert str(out) in section and f"{manifest['total_tokens']:,}" in section
+    assert out.name in section and f"{manifest['total_tokens']:,}" in section
     assert manifest["tokenizer"]["vocab_sha256"][:16] in section
     assert "<\\|endoftext\\|>" in section  # escaped, or the table breaks
     from corpuskit.mix.verify import verify_package
@@ -158,6 +158,22 @@ def test_same_inputs_give_byte_identical_shards(package, tokenizer_file, megatro
     assert names == sorted(p.name for p in (again / "data").iterdir())
     for name in names:
         assert (first / "data" / name).read_bytes() == (again / "data" / name).read_bytes(), name
+
+
+def test_an_object_store_output_gets_the_same_bytes(package, tokenizer_file, megatron):
+    from corpuskit import storage
+
+    local, _ = megatron
+    url = "memory://tokenize-test/tokens"
+    report, manifest = tokenize_package(
+        str(package), url, str(tokenizer_file), "megatron", LocalExecutor(1), update_card=False
+    )
+    assert report.exit_code == 0 and manifest["complete"]
+    names = sorted(p.name for p in (local / "data").iterdir())
+    assert sorted(storage.listdir(f"{url}/data")) == names  # no attempt file left
+    for name in names:
+        assert storage.read_bytes(f"{url}/data/{name}") == (local / "data" / name).read_bytes()
+    storage.delete_tree(url)
 
 
 @pytest.mark.slow
