@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from corpuskit import storage
+
 
 def tokenized_section(manifest: dict[str, Any], table: Callable) -> list[str]:
     """Markdown lines (empty when the package was never tokenized)."""
@@ -29,7 +31,7 @@ def tokenized_section(manifest: dict[str, Any], table: Callable) -> list[str]:
         )
         rows.append(
             [
-                f"`{record['output']}`",
+                f"`{storage.display(record['output'])}`",
                 record["format"],
                 record["dtype"],
                 f"`{tokenizer['spec']}` (vocabulary {tokenizer['vocab_size']:,}, "

@@ -224,14 +224,18 @@ def record_in_package(package: str, output: str, manifest: dict[str, Any]) -> No
     pkg = DatasetFolder(package)
     data = pkg.read_manifest()
     entry = {
-        "output": storage.display(storage.normalize(str(output))),
+        "output": storage.normalize(str(output)),
         "format": manifest["token_format"],
         "dtype": manifest["dtype"],
         "tokenizer": manifest["tokenizer"],
         "splits": manifest["splits"],
         "total_tokens": manifest["total_tokens"],
     }
-    records = [r for r in data.get("tokenized", []) if r.get("output") != entry["output"]]
+    records = [
+        r
+        for r in data.get("tokenized", [])
+        if storage.normalize(str(r.get("output"))) != entry["output"]
+    ]
     data["tokenized"] = [*records, entry]
     try:
         pkg.write_manifest(data)
