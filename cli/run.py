@@ -173,11 +173,14 @@ def command(
         "config": config_file,
         "stages": results,
         "exit_code": max(r["exit_code"] for r in results),
+        "report": write_run_report(run["output"]),
     }
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:
         click.echo(f"run: {len(results)} of {len(plan)} stages ran; output in {run['output']}")
+        if summary["report"]:
+            click.echo(f"report: {summary['report']}")
     if summary["exit_code"]:
         raise SystemExit(summary["exit_code"])
 
@@ -190,6 +193,30 @@ def _storage_options(config: dict[str, Any], path: str) -> str:
     flag = click.get_current_context().meta.get("storage_flag") or {}
     merged = options.merge_options(table, flag)
     return json.dumps(merged, sort_keys=True) if merged else ""
+
+
+def write_run_report(output: str) -> str | None:
+    """Write OUTPUT/report.html (``corpuskit report``) over the stages' folders; a report that
+    cannot be written is a warning, never a failed run."""
+    from cli.report import write_report
+    from corpuskit import storage
+    from corpuskit.errors import CorpuskitError
+    from corpuskit.progress import log
+
+    path = storage.join(output, "report.html")
+    try:
+        write_report([output], path)
+        package = storage.join(output, "mix")
+        if storage.exists(storage.join(package, "manifest.json")):
+            # the package carries its own copy, which its card links to and draws from
+            from corpuskit.mix.card import REPORT, render_card
+
+            storage.write_bytes(storage.join(package, REPORT), storage.read_bytes(path))
+            render_card(package)
+        return path
+    except (CorpuskitError, OSError) as exc:
+        log(f"run: no report written ({exc}); try `corpuskit report {output} -o {path}`")
+        return None
 
 
 def invoke_stage(stage: str, args: list[str], as_json: bool) -> tuple[int, Any]:

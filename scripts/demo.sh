@@ -23,3 +23,5 @@ echo "Token shards:    $(cd "$out_root/tokens" && pwd): ${tokens_line#*: *: }"
 echo "---- head of its dataset card ($out_root/mix/README.md; YAML front matter skipped) ----"
 awk 'NR == 1 && /^---$/ { front = 1; next } front && /^---$/ { front = 0; next } !front' \
     "$out_root/mix/README.md" | head -n 40
+echo
+echo "Pipeline report (one HTML file, open it in a browser): $(cd "$out_root" && pwd)/report.html"

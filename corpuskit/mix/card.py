@@ -5,7 +5,9 @@ Hub read the package as is: ``configs`` (``data_files`` per split), ``dataset_in
 (``features``, ``splits`` with ``num_examples``/``num_bytes``), ``license``, ``language``,
 ``task_categories``, ``size_categories``, ``source_datasets``, ``pretty_name``. The body
 follows the "Datasheets for Datasets" / HF card sections. Two PNG plots (matplotlib, Agg
-backend) are written to ``plots/`` and embedded: document lengths and token shares.
+backend) are written to ``plots/`` and embedded: document lengths and token shares. When the
+package holds a ``corpuskit report`` page (``report.html``), the card links to it and embeds
+its funnel as ``plots/funnel.png``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from corpuskit.dataset import DatasetFolder, atomic_write_text
 from corpuskit.errors import InputError
 
+REPORT = "report.html"  # written by `corpuskit report -o PKG/report.html` or `corpuskit run`
 FEATURE_DTYPES = {"string": "string", "int64": "int64", "int32": "int32"}
 SIZE_CATEGORIES = (
     (1_000, "n<1K"),
@@ -158,7 +161,62 @@ def write_plots(package: Path, manifest: dict[str, Any]) -> dict[str, str]:
     fig.tight_layout()
     fig.savefig(folder / "token_shares.png", dpi=80, metadata={"Software": None})
     plt.close(fig)
-    return {"lengths": "plots/document_lengths.png", "shares": "plots/token_shares.png"}
+    plots = {"lengths": "plots/document_lengths.png", "shares": "plots/token_shares.png"}
+    steps = report_funnel(package / REPORT)
+    if steps:
+        write_funnel_png(steps, folder / "funnel.png")
+        plots |= {"funnel": "plots/funnel.png", "report": REPORT}
+    return plots
+
+
+def report_funnel(path: Path) -> list[dict[str, Any]]:
+    """The funnel steps embedded in a ``corpuskit report`` page (its ``report-data`` JSON);
+    empty when there is no report or it holds no funnel."""
+    import re
+
+    if not path.is_file():
+        return []
+    match = re.search(
+        r'<script type="application/json" id="report-data">(.*?)</script>',
+        path.read_text(encoding="utf-8"),
+        re.S,
+    )
+    try:
+        data = json.loads(match.group(1)) if match else {}
+    except ValueError:
+        return []
+    return [
+        step
+        | {"name": step["label"] if f["stage"] == "filter" else f"{f['stage']}: {step['label']}"}
+        for f in data.get("folders", [])
+        for step in f.get("steps", [])
+    ]
+
+
+def write_funnel_png(steps: list[dict[str, Any]], path: Path) -> None:
+    """The report's funnel as a PNG (the Hub shows images, not scripts): documents kept
+    (blue) and removed (red) at every stage and filter."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [s["name"] for s in steps][::-1]
+    kept = [s["out"] for s in steps][::-1]
+    removed = [s["in"] - s["out"] for s in steps][::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(steps) + 1.2))
+    ax.barh(names, kept, color="#2f6f9f", label="kept")
+    ax.barh(names, removed, left=kept, color="#d9534f", label="removed")
+    for y, (k, r) in enumerate(zip(kept, removed, strict=True)):
+        share = r / (k + r) if k + r else 0.0
+        ax.text(k + r, y, f" {k:,}" + (f" (-{share:.1%})" if r else ""), va="center", fontsize=8)
+    ax.set_xlabel("documents")
+    ax.set_title("Pipeline funnel (corpuskit report)")
+    ax.legend(loc="lower right")
+    ax.margins(x=0.2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80, metadata={"Software": None})
+    plt.close(fig)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:

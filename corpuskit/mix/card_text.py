@@ -73,6 +73,16 @@ def body_sections(
         "`epoch` is 0 the first time a document appears and 1, 2, ... for upsampled repeats.",
         "",
     ]
+    if plots.get("report"):
+        parts += [
+            "## Pipeline report",
+            "",
+            f"[The pipeline report]({plots['report']}) (one HTML file: funnel, sampled "
+            "rejected documents per reason, distributions, dedup clusters).",
+            "",
+            f"![Pipeline funnel]({plots['funnel']})",
+            "",
+        ]
     parts += ["## Sources", ""]
     rows = []
     for name, info in sources.items():

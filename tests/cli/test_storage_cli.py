@@ -60,9 +60,12 @@ def test_storage_options_flag_and_config_table(s3_bucket, tmp_path, monkeypatch)
     out = f"{s3_bucket}/x"
     good = json.dumps({"s3": {"endpoint_url": __import__("os").environ["AWS_ENDPOINT_URL"]}})
     monkeypatch.delenv("AWS_ENDPOINT_URL")
+    # One worker (in this process): a process pool's forkserver may have been started by an
+    # earlier test, before this test's AWS credentials were in the environment.
     result = invoke(
-        "extract", SAMPLES, "-o", out, "--executor", "local", "-q", "--storage-options", good
-    )
+        "extract", SAMPLES, "-o", out, "--executor", "local", "--workers", "1", "-q",
+        "--storage-options", good,
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     config = tmp_path / "c.toml"
     config.write_text(
