@@ -116,8 +116,13 @@ def run_stage(
     inputs: list[str],
     overwrite: bool = False,
     extra_manifest: dict[str, Any] | None = None,
+    shard_fn=run_shard,
 ) -> StageReport:
-    """Run ``spec`` on every shard not yet done and write ``manifest.json``."""
+    """Run ``spec`` on every shard not yet done and write ``manifest.json``.
+
+    ``shard_fn(spec, shard) -> ShardResult`` runs one shard (default :func:`run_shard`, which
+    writes Parquet); a stage with other outputs (``tokenize``) passes its own top-level one.
+    """
     started = time.monotonic()
     folder = DatasetFolder(spec.output)
     storage.makedirs(folder.root)
@@ -161,7 +166,7 @@ def run_stage(
     if pending:
         # The step name labels the tasks on the Dask dashboard (extract-..., dedup.apply-...).
         executor.map(
-            run_shard,
+            shard_fn,
             [(spec, shard) for shard in pending],
             on_result,
             label=spec.step,

@@ -138,8 +138,15 @@ def body_sections(
     )
     parts += ["## Mixture", ""]
     total = manifest["total_tokens"]
+    unit = (
+        "whitespace-separated words (not BPE tokens; `corpuskit mix --tokenizer SPEC` counts "
+        "a trainer's tokens exactly)"
+        if manifest["tokenizer"] == "whitespace"
+        else f"tokens of `{manifest['tokenizer']}`, as `corpuskit tokenize` writes them"
+    )
     parts.append(
-        f"Training token budget: {total['target']:,} targeted, {total['achieved']:,} achieved."
+        f"Training token budget: {total['target']:,} targeted, {total['achieved']:,} achieved. "
+        f"Shares and budgets are counted in {unit}."
     )
     parts.append("")
     rows = []
@@ -213,7 +220,9 @@ def body_sections(
         parts.append(
             f"- **{name}**: {spec.get('license') or 'see the original source (web pages: copyright of their owners; Common Crawl terms of use apply)'}"
         )
-    parts += ["", "## Files", ""]
+    from corpuskit.tokenize.card import tokenized_section
+
+    parts += ["", *tokenized_section(manifest, table), "## Files", ""]
     parts += [
         table(
             ["file", "split", "rows", "tokens", "bytes", "sha256"],

@@ -5,99 +5,60 @@
 spaces such as U+00A0 do not split. It is computed with numpy on the Arrow string buffers
 (a token starts where a non-space byte follows a space byte or a document start), so it runs
 at hundreds of MB/s. ``tiktoken:<enc>``
-(e.g. ``tiktoken:cl100k_base``; GPT-3 used the GPT-2 BPE, ``tiktoken:gpt2``) and
-``hf:<name-or-path>`` (a ``tokenizer.json`` file or a Hub name already in the local cache)
-count real BPE tokens; they are used only when the library is installed and the vocabulary is
-available offline, otherwise a :class:`~corpuskit.errors.DependencyError` names the fix.
+(e.g. ``tiktoken:cl100k_base``; GPT-3 used the GPT-2 BPE, ``tiktoken:gpt2``),
+``hf:<name-or-path>`` (a ``tokenizer.json`` file or a Hub name already in the local cache) and
+a bare ``tokenizer.json`` path (``corpuskit tokenizer train``) count real BPE tokens, exactly as
+``corpuskit tokenize`` encodes them (:mod:`corpuskit.tokenize.spec`); they are used only when
+the vocabulary is available offline, otherwise a :class:`~corpuskit.errors.DependencyError`
+names the fix.
 """
 
 from __future__ import annotations
 
-from corpuskit.errors import ConfigError, DependencyError
+import os
 
 TOKENIZER_KINDS = ("whitespace", "tiktoken:<encoding>", "hf:<name or tokenizer.json>")
+BATCH = 4096
 
 
 class TokenCounter:
-    """Counts tokens of an Arrow string array; ``spec`` is the recipe's ``tokenizer`` value."""
+    """Counts tokens of an Arrow string array; ``spec`` is the recipe's ``tokenizer`` value.
 
-    def __init__(self, spec: str = "whitespace"):
+    BPE SPECs are loaded by :class:`corpuskit.tokenize.spec.LoadedTokenizer`, the same code
+    ``corpuskit tokenize`` encodes with, so the budget counts exactly the tokens the trainer
+    gets (without the end-of-text token ``tokenize`` adds after each document). Texts are
+    encoded with the library's batch call, in batches, on ``threads`` threads (default: every
+    core; ``mix`` runs in one process).
+    """
+
+    def __init__(self, spec: str = "whitespace", threads: int | None = None):
         self.spec = spec
-        self._encode = _load(spec)
+        self._tokenizer = None
+        if spec != "whitespace":
+            from corpuskit.tokenize.spec import LoadedTokenizer
+
+            self._tokenizer = LoadedTokenizer(
+                spec, eot_token=None, threads=threads or os.cpu_count() or 1
+            )
 
     def count(self, texts):
         """Token counts (numpy int64) for a pyarrow string array."""
         import numpy as np
 
-        if self._encode is None:
+        if self._tokenizer is None:
             return whitespace_counts(texts)
-        return np.fromiter(
-            (len(self._encode(text)) for text in texts.to_pylist()), np.int64, len(texts)
-        )
+        values = texts.to_pylist()
+        counts = np.zeros(len(values), np.int64)
+        for start in range(0, len(values), BATCH):
+            batch = self._tokenizer.encode_batch(values[start : start + BATCH])
+            counts[start : start + len(batch)] = [len(ids) for ids in batch]
+        return counts
 
-
-def _load(spec: str):
-    if spec == "whitespace":
-        return None
-    kind, _, name = spec.partition(":")
-    if kind == "tiktoken" and name:
-        return _load_tiktoken(name)
-    if kind == "hf" and name:
-        return _load_hf(name)
-    raise ConfigError(
-        f"unknown tokenizer {spec!r}: use one of {', '.join(TOKENIZER_KINDS)} "
-        "(recipe key `tokenizer` or --tokenizer)"
-    )
-
-
-def _load_tiktoken(name: str):
-    try:
-        import tiktoken
-    except ModuleNotFoundError:
-        raise DependencyError(
-            f"tokenizer tiktoken:{name} needs the tiktoken package: "
-            "pip install tiktoken (or use --tokenizer whitespace)"
-        ) from None
-    try:
-        encoding = tiktoken.get_encoding(name)
-    except Exception as exc:  # unknown name, or vocabulary not cached and no network
-        raise DependencyError(
-            f"tiktoken encoding {name!r} is not available offline ({exc}): run once with "
-            "network access or set TIKTOKEN_CACHE_DIR to a folder holding its vocabulary"
-        ) from exc
-
-    def encode(text: str):
-        return encoding.encode_ordinary(text)
-
-    return encode
-
-
-def _load_hf(name: str):
-    try:
-        from tokenizers import Tokenizer
-    except ModuleNotFoundError:
-        raise DependencyError(
-            f"tokenizer hf:{name} needs the tokenizers package: "
-            "pip install tokenizers (or use --tokenizer whitespace)"
-        ) from None
-    try:
-        if name.endswith(".json"):
-            tokenizer = Tokenizer.from_file(name)
-        else:
-            from huggingface_hub import hf_hub_download
-
-            path = hf_hub_download(name, "tokenizer.json", local_files_only=True)
-            tokenizer = Tokenizer.from_file(path)
-    except Exception as exc:
-        raise DependencyError(
-            f"HF tokenizer {name!r} is not available offline ({exc}): give a tokenizer.json "
-            "path, or download it once with `huggingface-cli download NAME tokenizer.json`"
-        ) from exc
-
-    def encode(text: str):
-        return tokenizer.encode(text, add_special_tokens=False).ids
-
-    return encode
+    def identity(self) -> dict | None:
+        """The BPE vocabulary's identity (name, size, sha256), None for ``whitespace``."""
+        if self._tokenizer is None:
+            return None
+        return self._tokenizer.identity().to_json()
 
 
 def whitespace_counts(texts):

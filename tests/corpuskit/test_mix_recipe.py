@@ -185,24 +185,23 @@ def test_shards_are_cut_at_equal_text_bytes_in_shuffled_order():
 
 
 def test_a_bpe_tokenizer_counts_through_its_encode(monkeypatch):
-    """The tiktoken path, with a stand-in module (tiktoken is optional and not installed here)."""
-    import sys
-    import types
+    """The tiktoken path, with a real tiktoken Encoding of a tiny vocabulary (the published
+    ones cannot be downloaded in tests)."""
+    import tiktoken
 
-    fake = types.ModuleType("tiktoken")
+    from tests.corpuskit.tokenize_helpers import small_tiktoken
 
-    class Encoding:
-        def encode_ordinary(self, text):
-            return [text[i : i + 3] for i in range(0, len(text), 3)]
+    encoding = small_tiktoken()
+    real = tiktoken.get_encoding
 
     def get_encoding(name):
-        if name != "gpt2":
-            raise ValueError(f"Unknown encoding {name}")
-        return Encoding()
+        return encoding if name == "gpt2" else real(name)
 
-    fake.get_encoding = get_encoding
-    monkeypatch.setitem(sys.modules, "tiktoken", fake)
+    monkeypatch.setattr(tiktoken, "get_encoding", get_encoding)
     counter = TokenCounter("tiktoken:gpt2")
-    assert counter.count(pa.array(["abcdefg", "", "xy"])).tolist() == [3, 0, 1]
+    texts = ["the theatre in the rain", "", "xy <|endoftext|>"]
+    counts = counter.count(pa.array(texts)).tolist()
+    assert counts == [len(encoding.encode_ordinary(t)) for t in texts]
+    assert counts[0] < len(texts[0]) and counts[1] == 0
     with pytest.raises(DependencyError, match="'nope' is not available offline"):
         TokenCounter("tiktoken:nope")
