@@ -24,6 +24,7 @@ STEP_MODULES = {
     "extract": "corpuskit.extract.step",
     "filter": "corpuskit.filtering.step",
     "dedup": "corpuskit.dedup.steps",
+    "import": "corpuskit.mix.importing",
 }
 
 FILTER_ENTRY_POINT_GROUP = "corpuskit.filters"

@@ -156,7 +156,7 @@ def shingle_hashes(normalized: list[str], ngram: int):
     combined = np.zeros(total_words, dtype=np.uint64)
     power = 1
     with np.errstate(over="ignore"):
-        for k in range(ngram):
+        for k in range(min(ngram, total_words)):  # a batch may hold fewer words than n
             combined[: total_words - k] += word_hashes[k:] * np.uint64(power)
             power = (power * WORD_BASE) & MASK64
     full = words_per_text >= ngram
