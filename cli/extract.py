@@ -107,7 +107,6 @@ def command(
       corpuskit extract sample_warcs -o out/extracted --executor local
     """
     import dataclasses
-    import os
 
     from corpuskit.executor import StageSpec, make_executor
     from corpuskit.extract.html import ExtractorOptions, check_extractor
@@ -151,9 +150,7 @@ def command(
             }
         )
         return
-    # Absolute, so that Dask workers started in another directory write to the same place.
-    target = output if "://" in output else os.path.abspath(output)
-    spec = StageSpec(step=ExtractStep.name, params=params, output=target)
+    spec = StageSpec(step=ExtractStep.name, params=params, output=output)
     with make_executor(executor, workers, scheduler, dashboard_address) as runner:
         report = run_stage(spec, shards, runner, list(inputs), overwrite)
     options.finish(report, as_json)

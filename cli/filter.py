@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -60,12 +59,13 @@ def _merge(entries, extra):
 
 def _annotated_chain(inputs: list[str]) -> list[tuple[str, dict[str, Any]]]:
     """The chain recorded in the manifest of an annotated input folder (for --from-signals)."""
+    from corpuskit import storage
     from corpuskit.filtering.chain import chain_entries_from_json
 
     for item in inputs:
-        manifest = Path(item) / "manifest.json"
-        if manifest.is_file():
-            data = json.loads(manifest.read_text(encoding="utf-8"))
+        manifest = storage.join(storage.normalize(item), "manifest.json")
+        data = storage.read_json(manifest) if storage.exists(manifest) else None
+        if isinstance(data, dict):
             params = data.get("params") or {}
             if data.get("stage") == "filter" and params.get("mode") == "annotate":
                 return chain_entries_from_json(params.get("chain"), str(manifest))
@@ -181,7 +181,11 @@ def build_chain(
 @click.command()
 @click.argument("inputs", nargs=-1)
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False), default=None, help="Output dataset folder."
+    "-o",
+    "--output",
+    default=None,
+    callback=options.check_output,
+    help="Output dataset folder: a local path or a URL (s3://bucket/prefix, ...).",
 )
 @click.option(
     "-f", "--filter", "filter", multiple=True, help="Filter to run (repeatable, in order)."

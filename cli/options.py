@@ -39,6 +39,10 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None):
     section = data.get(name, data)
     if not isinstance(section, dict):
         raise click.BadParameter(f"[{name}] must be a table", ctx=ctx, param=param)
+    # A [storage] table (top level, or the command's own) holds storage options.
+    table = {**_table(data, "storage", value), **_table(section, "storage", value)}
+    section = {k: v for k, v in section.items() if k != "storage"}
+    ctx.meta["storage_table"] = table
     defaults = {
         key.replace("-", "_"): val for key, val in section.items() if not isinstance(val, dict)
     }
@@ -59,8 +63,64 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None):
         )
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta["config_tables"] = {k: v for k, v in section.items() if isinstance(v, dict)}
+    _configure_storage(ctx)
     ctx.meta["config_path"] = value
     return value
+
+
+def _table(data: dict, key: str, path: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{key}] must be a table of storage options")
+    return value
+
+
+def _configure_storage(ctx: click.Context) -> None:
+    """Storage options = the config's [storage] table, overridden key by key by the flag."""
+    from corpuskit import storage
+
+    table = storage.parse_options(ctx.meta.get("storage_table"))
+    flag = storage.parse_options(ctx.meta.get("storage_flag"))
+    storage.configure(_merge(table, flag))
+
+
+def _merge(base: dict, over: dict) -> dict:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _set_storage_options(ctx: click.Context, param: click.Parameter, value: str | None):
+    from corpuskit import storage
+
+    ctx.meta["storage_flag"] = storage.parse_options(value)
+    _configure_storage(ctx)
+    return value
+
+
+storage_options = click.option(
+    "--storage-options",
+    envvar="CORPUSKIT_STORAGE_OPTIONS",
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_set_storage_options,
+    help='JSON options for remote storage, e.g. \'{"s3": {"endpoint_url": "..."}}\' '
+    "(credentials and AWS_ENDPOINT_URL come from the environment as usual).",
+)
+
+
+def check_output(ctx: click.Context, param: click.Parameter, value: str | None):
+    """Refuse an unusable output location (scheme, backend, bucket) before any work starts."""
+    if value is None:
+        return value
+    from corpuskit import storage
+
+    return storage.check_output(value)
 
 
 config = click.option(
@@ -73,7 +133,11 @@ config = click.option(
 )
 
 output = click.option(
-    "-o", "--output", required=True, type=click.Path(file_okay=False), help="Output dataset folder."
+    "-o",
+    "--output",
+    required=True,
+    callback=check_output,
+    help="Output dataset folder: a local path or a URL (s3://bucket/prefix, gs://, az://, ...).",
 )
 
 workers = click.option(
@@ -163,7 +227,7 @@ def compose(*decorators):
 
 
 execution = compose(executor, workers, scheduler, dashboard_address)
-common = compose(config, overwrite, dry_run, json_output, verbose, quiet)
+common = compose(config, storage_options, overwrite, dry_run, json_output, verbose, quiet)
 
 
 def print_dry_run(resolved: dict[str, Any]) -> None:

@@ -10,7 +10,6 @@ Document counts come from the Parquet footers of the completed shards; a package
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -19,25 +18,30 @@ from cli import options
 from corpuskit.errors import InputError
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _read_json(url: str) -> dict[str, Any]:
+    from corpuskit import storage
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(storage.read_text(url))
     except (OSError, ValueError) as exc:
         raise InputError(
-            f"{path}: unreadable ({exc}); rerun the stage with --overwrite to rebuild it"
+            f"{url}: unreadable ({exc}); rerun the stage with --overwrite to rebuild it"
         ) from exc
 
 
-def _parquet_rows(files: list[Path]) -> int:
+def _parquet_rows(files: list[str]) -> int:
     import pyarrow.parquet as pq
 
+    from corpuskit import storage
+
     rows = 0
-    for path in files:
+    for url in files:
         try:
-            rows += pq.ParquetFile(path).metadata.num_rows
+            with storage.open(url, "rb") as fh:
+                rows += pq.ParquetFile(fh).metadata.num_rows
         except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
             raise InputError(
-                f"{path}: unreadable Parquet file ({exc}); delete its _done marker and rerun"
+                f"{url}: unreadable Parquet file ({exc}); delete its _done marker and rerun"
             ) from exc
     return rows
 
@@ -56,25 +60,28 @@ def flatten(counters: dict[str, Any], prefix: str = "") -> dict[str, float]:
 
 def summarise(path: str) -> dict[str, Any]:
     """The summary of one dataset folder; InputError when ``path`` is not one."""
+    from corpuskit import storage
     from corpuskit.dataset import DONE_DIR, MANIFEST, REJECTED_DIR, STATS_DIR, DatasetFolder
     from corpuskit.stage import merge_counters
 
-    root = Path(path)
-    folder = DatasetFolder(root)
-    if not root.is_dir():
-        what = "is a file, not a dataset folder" if root.exists() else "no such folder"
+    folder = DatasetFolder(path)
+    root = folder.root
+    if not storage.isdir(root):
+        what = "is a file, not a dataset folder" if storage.exists(root) else "no such folder"
         raise InputError(f"{path}: {what}: give the output folder (-o) of a corpuskit command")
+    present = set(storage.listdir(root))
     markers = (MANIFEST, "data", STATS_DIR, DONE_DIR)
-    if not any((root / name).exists() for name in markers):
+    if not present & set(markers):
         raise InputError(
             f"{path} is not a dataset folder (it has none of {', '.join(markers)}): "
             "give the output folder (-o) of a corpuskit command"
         )
-    manifest = _read_json(root / MANIFEST) if (root / MANIFEST).exists() else None
+    manifest = _read_json(folder.manifest_path) if MANIFEST in present else None
     done = folder.done_shards()
     counters: dict[str, Any] = {}
+    stats_names = set(storage.listdir(storage.join(root, STATS_DIR)))
     for shard in done:
-        if folder.stats_path(shard).exists():
+        if f"{shard}.json" in stats_names:
             stats = _read_json(folder.stats_path(shard))
             merge_counters(counters, stats.get("counters", {}))
             counters["rows"] = counters.get("rows", 0) + stats.get("rows", 0)
@@ -83,12 +90,13 @@ def summarise(path: str) -> dict[str, Any]:
 
     data_files = folder.data_files()
     done_set = set(done)
-    rejected_dir = root / REJECTED_DIR
-    rejected_files = sorted(
-        p
-        for p in (rejected_dir.glob("*.parquet") if rejected_dir.is_dir() else [])
-        if p.stem in done_set or not done
-    )
+    rejected_files = [
+        storage.join(root, REJECTED_DIR, name)
+        for name in storage.listdir(storage.join(root, REJECTED_DIR))
+        if name.endswith(".parquet")
+        and not name.startswith(".")
+        and (name.removesuffix(".parquet") in done_set or not done)
+    ]
     shard_info = (manifest or {}).get("shards")
     if isinstance(shard_info, dict):
         total = max(shard_info.get("total", 0), len(done))
@@ -96,11 +104,17 @@ def summarise(path: str) -> dict[str, Any]:
     else:  # a mix package lists its files instead
         total, failed = len(done) or len(data_files), []
     unfinished = sorted(
-        p.stem for p in (root / "data").glob("*.parquet") if done and p.stem not in done_set
+        name.removesuffix(".parquet")
+        for name in storage.listdir(storage.join(root, "data"))
+        if name.endswith(".parquet")
+        and not name.startswith(".")
+        and done
+        and name.removesuffix(".parquet") not in done_set
     )
+    sizes = dict(storage.find_files(root))
     stale = bool(manifest and done and flatten(manifest.get("counters") or {}) != flatten(counters))
     return {
-        "path": str(root),
+        "path": str(path),
         "stage": (manifest or {}).get("stage"),
         "manifest": manifest is not None,
         "manifest_stale": stale,
@@ -113,9 +127,9 @@ def summarise(path: str) -> dict[str, Any]:
         "documents": _parquet_rows(data_files),
         "rejected_documents": _parquet_rows(rejected_files),
         "bytes": {
-            "data": sum(p.stat().st_size for p in data_files),
-            "rejected": sum(p.stat().st_size for p in rejected_files),
-            "total": sum(p.stat().st_size for p in root.rglob("*") if p.is_file()),
+            "data": sum(sizes.get(url) or 0 for url in data_files),
+            "rejected": sum(sizes.get(url) or 0 for url in rejected_files),
+            "total": sum(size or 0 for size in sizes.values()),
         },
         "counters": counters,
     }

@@ -9,18 +9,20 @@
     OUT/manifest.json             merged stats, parameters, inputs, versions, timings
     OUT/README.md                 dataset card rendered from manifest.json
 
-A shard's files are written under temporary names and renamed; the ``_done`` marker is
-written last, so a shard either has a marker and complete files or counts as not done.
+The folder is a local path or any fsspec URL (:mod:`corpuskit.storage`). A shard's files
+are written under unique attempt names and moved into place (a rename on disk, a server-side
+copy on an object store); the ``_done`` marker, which names the shard's objects, is written
+last, so a shard either has a marker and complete files or counts as not done. Readers
+trust markers only; attempt files of done shards are deleted at the end of a run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.document import Document, documents_to_table
 
 DATA_DIR = "data"
@@ -36,91 +38,83 @@ ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROW_GROUP_MAX_ROWS = 100_000
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a small text file atomically (temporary name, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def atomic_write_text(path: str, text: str) -> None:
+    """Write a small text file so readers see all of it or nothing (any URL)."""
+    storage.write_text(str(path), text)
 
 
 class DatasetFolder:
-    """Paths and bookkeeping of one dataset folder."""
+    """Locations and bookkeeping of one dataset folder (a local path or any fsspec URL)."""
 
-    def __init__(self, root: str | os.PathLike):
-        self.root = Path(root)
+    def __init__(self, root: str):
+        self.root = storage.normalize(str(root))
 
-    # -- paths -------------------------------------------------------------------------
-    def data_path(self, shard: str) -> Path:
-        return self.root / DATA_DIR / f"{shard}.parquet"
+    def _at(self, *parts: str) -> str:
+        return storage.join(self.root, *parts)
 
-    def rejected_path(self, shard: str) -> Path:
-        return self.root / REJECTED_DIR / f"{shard}.parquet"
+    # -- locations ---------------------------------------------------------------------
+    def data_path(self, shard: str) -> str:
+        return self._at(DATA_DIR, f"{shard}.parquet")
 
-    def stats_path(self, shard: str) -> Path:
-        return self.root / STATS_DIR / f"{shard}.json"
+    def rejected_path(self, shard: str) -> str:
+        return self._at(REJECTED_DIR, f"{shard}.parquet")
 
-    def done_path(self, shard: str) -> Path:
-        return self.root / DONE_DIR / shard
+    def stats_path(self, shard: str) -> str:
+        return self._at(STATS_DIR, f"{shard}.json")
+
+    def done_path(self, shard: str) -> str:
+        return self._at(DONE_DIR, shard)
 
     @property
-    def manifest_path(self) -> Path:
-        return self.root / MANIFEST
+    def manifest_path(self) -> str:
+        return self._at(MANIFEST)
 
     # -- state -------------------------------------------------------------------------
     def is_done(self, shard: str) -> bool:
-        return self.done_path(shard).exists()
+        return storage.exists(self.done_path(shard))
 
     def done_shards(self) -> list[str]:
-        folder = self.root / DONE_DIR
-        if not folder.is_dir():
-            return []
-        # a marker still under its temporary name (.<shard>.tmp-PID) does not count
-        return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+        """Shards with a ``_done`` marker (one listing, whatever the number of shards)."""
+        # a marker still under its attempt name (.<shard>.tmp-...) does not count
+        return [n for n in storage.listdir(self._at(DONE_DIR)) if not n.startswith(".")]
 
     def remove_stale_temporaries(self) -> int:
-        """Delete temporary files (``.<name>.tmp-<pid>``) left by killed runs of shards that
-        are now done; they are never read, but they hold disk space. Returns how many."""
+        """Delete attempt files (``.<name>.tmp-<attempt>``) of shards that are now done: they
+        are never read (a killed run, a retried or duplicated task left them). Returns how many."""
         done = set(self.done_shards())
         removed = 0
         for sub in (DATA_DIR, REJECTED_DIR, STATS_DIR, DONE_DIR):
-            folder = self.root / sub
-            if not folder.is_dir():
-                continue
-            for path in folder.iterdir():
-                name, marker, _ = path.name.partition(".tmp-")
-                if not (marker and name.startswith(".")):
+            for name in storage.listdir(self._at(sub)):
+                if not storage.is_attempt(name):
                     continue
-                shard = name[1:].removesuffix(".parquet").removesuffix(".json")
-                if shard in done and path.is_file():
-                    path.unlink(missing_ok=True)
+                shard = storage.attempt_target(name).removesuffix(".parquet").removesuffix(".json")
+                if shard in done:
+                    storage.delete(self._at(sub, name))
                     removed += 1
         return removed
 
-    def data_files(self) -> list[Path]:
+    def data_files(self) -> list[str]:
         """Completed data shards, in shard order (a data file without a marker is ignored)."""
+        names = [n for n in storage.listdir(self._at(DATA_DIR)) if n.endswith(".parquet")]
+        names = [n for n in names if not n.startswith(".")]
         done = set(self.done_shards())
-        folder = self.root / DATA_DIR
-        if not folder.is_dir():
-            return []
-        if not done and self.manifest_path.exists() and not (self.root / DONE_DIR).exists():
+        if (
+            not done
+            and not storage.exists(self._at(DONE_DIR))
+            and storage.exists(self.manifest_path)
+        ):
             # A package written by `mix` has data files but no per-shard markers.
-            return sorted(folder.glob("*.parquet"))
-        return sorted(p for p in folder.glob("*.parquet") if p.stem in done)
+            return [self._at(DATA_DIR, n) for n in names]
+        return [self._at(DATA_DIR, n) for n in names if n.removesuffix(".parquet") in done]
 
     def read_stats(self, shard: str) -> dict[str, Any] | None:
-        path = self.stats_path(shard)
-        if not path.exists():
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        return storage.read_json(self.stats_path(shard))
 
     def all_stats(self) -> list[dict[str, Any]]:
         return [s for s in (self.read_stats(shard) for shard in self.done_shards()) if s]
 
     def read_manifest(self) -> dict[str, Any] | None:
-        if not self.manifest_path.exists():
-            return None
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        return storage.read_json(self.manifest_path)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         atomic_write_text(self.manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -133,28 +127,30 @@ class DatasetFolder:
             self.rejected_path(shard),
             self.stats_path(shard),
         ):
-            path.unlink(missing_ok=True)
+            storage.delete(path)
 
     def is_dataset(self) -> bool:
-        return (self.root / DATA_DIR).is_dir()
+        return storage.isdir(self._at(DATA_DIR))
 
 
 class ParquetShardWriter:
-    """Writes documents of one shard to ``final_path`` through a temporary file.
+    """Writes documents of one shard to ``final_path`` through a unique attempt name.
 
-    Documents are buffered and flushed as row groups; :meth:`commit` renames the file to
-    its final name. A writer that is never committed leaves only a temporary file, which
-    the next run overwrites. ``extra_columns`` are string columns given per document.
+    Documents are buffered and flushed as row groups; :meth:`commit` moves the attempt to
+    its final name (:func:`corpuskit.storage.commit`). A writer that is never committed
+    leaves only its attempt file, removed once the shard is done. ``extra_columns`` are
+    string columns given per document.
     """
 
-    def __init__(self, final_path: Path, extra_columns: tuple[str, ...] = ()):
-        self.final_path = final_path
-        self.tmp_path = final_path.with_name(f".{final_path.name}.tmp-{os.getpid()}")
+    def __init__(self, final_path: str, extra_columns: tuple[str, ...] = ()):
+        self.final_path = str(final_path)
+        self.tmp_path = storage.attempt_name(self.final_path)
         self.extra_columns = extra_columns
         self._buffer: list[Document] = []
         self._extras: list[dict[str, str]] = []
         self._buffer_bytes = 0
         self._writer = None
+        self._file = None
         self._signal_names: list[str] | None = None
         self.rows = 0
 
@@ -182,21 +178,30 @@ class ParquetShardWriter:
             values = [extra.get(name) for extra in self._extras]
             table = table.append_column(pa.field(name, pa.string()), pa.array(values, pa.string()))
         if self._writer is None:
-            self.final_path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.tmp_path, table.schema, compression="zstd")
+            self._file = storage.open(self.tmp_path, "wb")
+            self._writer = pq.ParquetWriter(self._file, table.schema, compression="zstd")
         if table.num_rows:
             self._writer.write_table(table)
         self._buffer, self._extras, self._buffer_bytes = [], [], 0
 
-    def commit(self) -> None:
-        self.flush()
-        self._writer.close()
-        os.replace(self.tmp_path, self.final_path)
-
-    def abort(self) -> None:
+    def _close(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        self.tmp_path.unlink(missing_ok=True)
+            self._writer = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def commit(self) -> None:
+        self.flush()
+        self._close()
+        storage.commit(self.tmp_path, self.final_path)
+
+    def abort(self) -> None:
+        try:
+            self._close()
+        finally:
+            storage.delete(self.tmp_path)
 
 
 REJECT_COLUMNS = ("reject.filter", "reject.reason")
@@ -240,7 +245,15 @@ class ShardOutput:
         atomic_write_text(
             self.folder.stats_path(self.shard), json.dumps(stats, indent=1, sort_keys=True)
         )
-        atomic_write_text(self.folder.done_path(self.shard), "")
+        # The marker, written last, names the objects to read and the attempt that wrote them.
+        marker = {
+            "attempt": storage.name_of(self.kept.tmp_path),
+            "data": f"{DATA_DIR}/{self.shard}.parquet",
+        }
+        if self.rejected is not None:
+            marker["rejected"] = f"{REJECTED_DIR}/{self.shard}.parquet"
+        marker["rows"] = self.kept.rows
+        atomic_write_text(self.folder.done_path(self.shard), json.dumps(marker, sort_keys=True))
         return stats
 
     def abort(self) -> None:

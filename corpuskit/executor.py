@@ -15,7 +15,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import as_completed as futures_completed
 from typing import Any
 
 from corpuskit.dataset import DatasetFolder, ShardOutput
@@ -45,6 +44,9 @@ class StageSpec:
     params: Any
     output: str
     keep_rejected: bool = False
+    # Storage options (JSON) the worker needs to reach `output` and the inputs: workers share
+    # no state with the client, so the task carries them (corpuskit.storage).
+    storage_options: str = dataclasses.field(default_factory=lambda: _current_storage_options())
 
 
 @dataclasses.dataclass
@@ -53,6 +55,12 @@ class ShardResult:
     ok: bool
     stats: dict[str, Any]
     error: str | None = None
+
+
+def _current_storage_options() -> str:
+    from corpuskit import storage
+
+    return storage.options_json()
 
 
 @functools.lru_cache(maxsize=8)
@@ -65,9 +73,12 @@ def _step_instance(step: str, params: Any):
 
 def run_shard(spec: StageSpec, shard: Shard) -> ShardResult:
     """Run one shard of a stage and write its outputs; never raises for a bad shard."""
+    from corpuskit import storage
+
     started = time.monotonic()
     output = None
     try:
+        storage.configure(spec.storage_options)
         step = _step_instance(spec.step, spec.params)
         output = ShardOutput(DatasetFolder(spec.output), shard.id, spec.keep_rejected)
         counters = step.run(shard, output)
@@ -118,23 +129,64 @@ class LocalExecutor:
 
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
-            futures = {pool.submit(fn, *args): args for args in calls}
-            return _collect(futures_completed(futures), futures, on_result, on_error)
+            return _run_windowed(
+                lambda args: pool.submit(fn, *args),
+                _wait_any,
+                calls,
+                lambda: 4 * self.workers,
+                on_result,
+                on_error,
+            )
 
 
-def _collect(completed, args_of: dict, on_result, on_error) -> list:
-    """Results in completion order; a call whose worker died goes through ``on_error``."""
+def _wait_any(pending):
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    return done
+
+
+MIN_WINDOW = 64
+
+
+def _run_windowed(submit, wait_any, calls, window, on_result, on_error) -> list:
+    """Submit calls in a bounded window, topping it up as results arrive.
+
+    At most ``max(MIN_WINDOW, window())`` calls are in flight, so planning a whole crawl
+    (90,000 shards) never puts every task on the scheduler at once, while a cluster of any
+    size stays busy (``window`` is re-read as workers come and go). Results come in
+    completion order; a call whose worker died goes through ``on_error``.
+    """
+    calls = iter(calls)
+    pending: dict = {}
     results = []
-    for future in completed:
-        try:
-            result = future.result()
-        except Exception as exc:  # a worker process died, or Dask gave up (KilledWorker)
-            if on_error is None:
-                raise
-            result = on_error(args_of[future], exc)
-        results.append(result)
-        if on_result:
-            on_result(result)
+    exhausted = False
+
+    def top_up() -> None:
+        nonlocal exhausted
+        limit = max(MIN_WINDOW, window())
+        while not exhausted and len(pending) < limit:
+            try:
+                args = next(calls)
+            except StopIteration:
+                exhausted = True
+                return
+            pending[submit(args)] = args
+
+    top_up()
+    while pending:
+        for future in wait_any(list(pending)):
+            args = pending.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker process died, or Dask gave up (KilledWorker)
+                if on_error is None:
+                    raise
+                result = on_error(args, exc)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        top_up()
     return results
 
 
@@ -146,6 +198,8 @@ class DaskExecutor:
     def __init__(self, client, retries: int = 2):
         self.client = client
         self.retries = retries
+        self._window_size = MIN_WINDOW
+        self._window_read = -1e9
 
     def map(
         self,
@@ -156,20 +210,35 @@ class DaskExecutor:
         on_error: Callable[[tuple, BaseException], Any] | None = None,
     ) -> list:
         """Like :meth:`LocalExecutor.map`; ``label`` names the tasks on the dashboard."""
-        from distributed import as_completed
+        from distributed import wait
 
         token = f"{time.time_ns():x}"
-        futures = {
-            self.client.submit(
+        numbers = iter(range(1 << 62))
+
+        def submit(args):
+            return self.client.submit(
                 fn,
                 *args,
-                key=f"{label or fn.__name__}-{token}-{i}",
+                key=f"{label or fn.__name__}-{token}-{next(numbers)}",
                 pure=False,
                 retries=self.retries,
-            ): args
-            for i, args in enumerate(calls)
-        }
-        return _collect(as_completed(futures), futures, on_result, on_error)
+            )
+
+        def wait_any(pending):
+            return wait(pending, return_when="FIRST_COMPLETED").done
+
+        return _run_windowed(submit, wait_any, calls, self._window, on_result, on_error)
+
+    def _window(self) -> int:
+        """Tasks to keep in flight: four per worker thread of the cluster (re-read every 5 s)."""
+        now = time.monotonic()
+        if now - self._window_read >= 5:
+            self._window_read = now
+            try:
+                self._window_size = 4 * sum(self.client.nthreads().values())
+            except Exception:  # the scheduler is busy: keep the last known size
+                pass
+        return self._window_size
 
 
 @contextlib.contextmanager

@@ -1,69 +1,58 @@
-"""Resolve command-line inputs (files, folders, globs, fsspec URLs) to a list of file paths.
+"""Resolve command-line inputs (files, folders, globs, URLs) to a list of file locations.
 
-Every stage takes inputs the same way; what differs is which files a folder contributes
-(WARCs for ``extract``, completed data shards for the others), given by ``folder_files``.
+Every stage takes inputs the same way, through :mod:`corpuskit.storage` (local paths and
+fsspec URLs alike); what differs is which files a folder contributes (WARCs for
+``extract``, completed data shards for the others), given by ``folder_files``. An
+``http(s)://`` input names one file (a web server has no folders to list).
 """
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Callable
-from pathlib import Path
 
-from corpuskit.errors import DependencyError, InputError
+from corpuskit import storage
+from corpuskit.errors import InputError
+
+
+def is_pattern(item: str) -> bool:
+    return any(ch in item for ch in "*?[")
 
 
 def expand_inputs(
-    inputs: list[str], folder_files: Callable[[Path], list[str]], kind: str
+    inputs: list[str], folder_files: Callable[[str], list[str]], kind: str
 ) -> list[str]:
-    """Paths of the files ``inputs`` name, in order, each once.
+    """Locations of the files ``inputs`` name, in order, each once.
 
-    ``folder_files(path)`` lists what a folder contributes (and raises if it must not be
-    empty); ``kind`` names the expected files in error messages (e.g. "WARC file").
+    ``folder_files(url)`` lists what a folder contributes (and raises if it must not be
+    empty); ``kind`` names the expected files in error messages (e.g. "WARC file"). Local
+    inputs keep the form they were given in; remote ones are full URLs.
     """
     files: list[str] = []
     for item in inputs:
-        path = Path(item)
-        if "://" in item:
-            files.extend(expand_remote(item))
-        elif path.is_dir():
-            files.extend(folder_files(path))
-        elif any(ch in item for ch in "*?["):
-            # glob.glob, not Path().glob: the latter rejects absolute patterns like /data/*.jsonl
-            matches = sorted(p for p in glob.glob(item, recursive=True) if Path(p).is_file())
-            if not matches:
-                raise InputError(f"no file matches {item!r}: check the pattern or the folder")
-            files.extend(matches)
-        elif path.is_file():
-            files.append(str(path))
-        elif path.exists():
-            raise InputError(f"input {item} is not a regular file or folder")
-        else:
-            raise InputError(f"input not found: {item}: give an existing {kind}, folder or glob")
+        if storage.protocol_of(item) in storage.READ_ONLY:
+            storage.filesystem(item)  # a missing backend is a clear error now, not per shard
+            files.append(item)
+            continue
+        try:
+            files.extend(_expand_one(item, folder_files, kind))
+        except PermissionError as exc:
+            raise InputError(
+                f"cannot read {item}: permission denied: check its permissions"
+            ) from exc
     return list(dict.fromkeys(files))
 
 
-def remote_fs(url: str):
-    """``fsspec.get_fs_token_paths`` with errors that name the missing package."""
-    import fsspec
-
-    try:
-        return fsspec.get_fs_token_paths(url)
-    except ImportError as exc:
-        protocol = url.split("://", 1)[0]
-        raise DependencyError(
-            f"reading {protocol}:// URLs needs an fsspec backend ({exc}): e.g. "
-            "pip install aiohttp (http/https) or pip install s3fs (s3)"
-        ) from exc
-    except ValueError as exc:
-        raise InputError(f"cannot use URL {url}: {exc}") from exc
-
-
-def expand_remote(url: str) -> list[str]:
-    """The files an fsspec URL (possibly a glob) names, as full URLs."""
-    fs, _, paths = remote_fs(url)
-    protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
-    found = [p if "://" in p else f"{protocol}://{p}" for p in paths]
-    if not found:
-        raise InputError(f"no file matches {url!r}: check the URL")
-    return found
+def _expand_one(item: str, folder_files: Callable[[str], list[str]], kind: str) -> list[str]:
+    local = storage.is_local(item)
+    if is_pattern(item):
+        matches = storage.glob(item)
+        if not matches:
+            raise InputError(f"no file matches {item!r}: check the pattern or the folder")
+        return matches
+    if storage.isdir(item):
+        return folder_files(item)
+    if storage.isfile(item):
+        return [item]
+    if local and storage.exists(item):
+        raise InputError(f"input {item} is not a regular file or folder")
+    raise InputError(f"input not found: {item}: give an existing {kind}, folder or glob")

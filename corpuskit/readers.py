@@ -11,8 +11,8 @@ import gzip
 import io
 import json
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
+from corpuskit import storage
 from corpuskit.dataset import DatasetFolder
 from corpuskit.document import Document, content_id
 from corpuskit.errors import InputError
@@ -33,25 +33,20 @@ def expand_document_inputs(inputs: list[str]) -> list[str]:
     return expand_inputs(inputs, _document_files_in, "file")
 
 
-def _document_files_in(folder: Path) -> list[str]:
+def _document_files_in(folder: str) -> list[str]:
     dataset = DatasetFolder(folder)
     if dataset.is_dataset():
-        return [str(p) for p in dataset.data_files()]
-    return [str(p) for p in sorted(folder.rglob("*")) if p.is_file() and is_document_file(p.name)]
+        return dataset.data_files()
+    return [
+        url
+        for url, _ in storage.find_files(folder)
+        if is_document_file(storage.name_of(url)) and not storage.name_of(url).startswith(".")
+    ]
 
 
 def open_binary(path: str):
-    """Open a local path or fsspec URL for binary reading."""
-    if "://" in path:
-        import fsspec
-
-        return fsspec.open(path, "rb").open()
-    try:
-        return open(path, "rb")
-    except OSError as exc:
-        raise InputError(
-            f"cannot read {path}: {exc.strerror}: check the path and permissions"
-        ) from exc
+    """Open a local path or fsspec URL for binary reading (InputError when it cannot be)."""
+    return storage.open_input(path)
 
 
 def read_documents(path: str, source: str | None = None) -> Iterator[Document]:

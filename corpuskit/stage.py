@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import time
-from pathlib import Path
 from typing import Any
 
-from corpuskit import __version__
+from corpuskit import __version__, storage
 from corpuskit.dataset import DatasetFolder
 from corpuskit.executor import Shard, ShardResult, StageSpec, run_shard
 from corpuskit.progress import Progress, log
@@ -84,13 +82,16 @@ def upstream_lineage(inputs: list[str]) -> list[dict[str, Any]]:
     """The manifests of input dataset folders, so every output knows where it came from."""
     lineage = []
     for item in inputs:
-        path = Path(item)
-        manifest = path / "manifest.json"
-        if path.is_dir() and manifest.exists():
-            data = json.loads(manifest.read_text(encoding="utf-8"))
+        if storage.protocol_of(item) in storage.READ_ONLY or any(ch in item for ch in "*?["):
+            continue
+        try:
+            data = storage.read_json(storage.join(storage.normalize(item), "manifest.json"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict):
             lineage.append(
                 {
-                    "path": str(path),
+                    "path": item,
                     "stage": data.get("stage"),
                     "params": data.get("params"),
                     "counters": data.get("counters"),
@@ -119,7 +120,7 @@ def run_stage(
     """Run ``spec`` on every shard not yet done and write ``manifest.json``."""
     started = time.monotonic()
     folder = DatasetFolder(spec.output)
-    folder.root.mkdir(parents=True, exist_ok=True)
+    storage.makedirs(folder.root)
     ids = [shard.id for shard in shards]
     if len(set(ids)) != len(ids):
         raise ValueError("shard ids must be unique")

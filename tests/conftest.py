@@ -7,6 +7,8 @@ import socket
 
 import pytest
 
+from tests.s3server import s3_bucket, s3_endpoint  # noqa: F401  (fixtures)
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 

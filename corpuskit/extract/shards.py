@@ -13,10 +13,11 @@ import os
 import re
 from pathlib import Path
 
+from corpuskit import storage
 from corpuskit.errors import ConfigError, InputError
 from corpuskit.executor import Shard
 from corpuskit.extract.warc import one_member_per_record
-from corpuskit.inputs import expand_inputs, remote_fs
+from corpuskit.inputs import expand_inputs
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wet", ".wet.gz")
 DEFAULT_SHARD_SIZE = 128 * 1024 * 1024
@@ -62,8 +63,8 @@ def expand_warc_inputs(inputs: list[str]) -> list[str]:
     return expand_inputs(inputs, _warc_files_in, "WARC file")
 
 
-def _warc_files_in(folder: Path) -> list[str]:
-    found = sorted(str(p) for p in folder.rglob("*") if p.is_file() and is_warc_file(p.name))
+def _warc_files_in(folder: str) -> list[str]:
+    found = [url for url, _ in storage.find_files(folder) if is_warc_file(storage.name_of(url))]
     if not found:
         raise InputError(
             f"no WARC file found in folder {folder} (looked for {', '.join(WARC_SUFFIXES)} "
@@ -75,9 +76,8 @@ def _warc_files_in(folder: Path) -> list[str]:
 def file_size(path: str) -> int | None:
     """Size in bytes, checking the file can be opened (None when a remote size is unknown)."""
     if "://" in path:
-        fs, _, (remote,) = remote_fs(path)
         try:
-            return fs.size(remote)
+            return storage.size(path)
         except (OSError, NotImplementedError, ValueError):
             return None
     try:

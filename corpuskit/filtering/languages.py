@@ -10,9 +10,9 @@ Documents without a language go to ``und``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
+from corpuskit import storage
 from corpuskit.dataset import DatasetFolder, ParquetShardWriter, atomic_write_text
 from corpuskit.document import Document
 
@@ -20,22 +20,20 @@ LANGUAGES_DIR = "languages"
 UNKNOWN_LANGUAGE = "und"
 
 
-def language_folder(output_root: str | Path, language: str) -> DatasetFolder:
+def language_folder(output_root: str, language: str) -> DatasetFolder:
     """The dataset folder that holds one language in multilingual mode."""
-    return DatasetFolder(Path(output_root) / LANGUAGES_DIR / language)
+    return DatasetFolder(storage.join(str(output_root), LANGUAGES_DIR, language))
 
 
-def language_folders(output_root: str | Path) -> dict[str, DatasetFolder]:
-    root = Path(output_root) / LANGUAGES_DIR
-    if not root.is_dir():
-        return {}
-    return {p.name: DatasetFolder(p) for p in sorted(root.iterdir()) if p.is_dir()}
+def language_folders(output_root: str) -> dict[str, DatasetFolder]:
+    root = storage.join(str(output_root), LANGUAGES_DIR)
+    return {name: DatasetFolder(storage.join(root, name)) for name in storage.listdir(root)}
 
 
 class LanguagePartitions:
     """Writers of one shard, one per language seen, each into its own dataset folder."""
 
-    def __init__(self, output_root: Path, shard: str):
+    def __init__(self, output_root: str, shard: str):
         self.output_root = output_root
         self.shard = shard
         self.writers: dict[str, ParquetShardWriter] = {}
@@ -59,7 +57,8 @@ class LanguagePartitions:
             rows[language] = writer.rows
             stats = {"shard": self.shard, "rows": writer.rows, "counters": {}}
             atomic_write_text(folder.stats_path(self.shard), json.dumps(stats, sort_keys=True))
-            atomic_write_text(folder.done_path(self.shard), "")
+            marker = {"data": f"data/{self.shard}.parquet", "rows": writer.rows}
+            atomic_write_text(folder.done_path(self.shard), json.dumps(marker, sort_keys=True))
         return rows
 
     def abort(self) -> None:

@@ -84,7 +84,7 @@ def test_second_run_does_no_work_and_a_deleted_marker_reruns_one_shard(crawl, tm
     assert run(*args).exit_code == 0
     before = documents(out)
     folder = DatasetFolder(out)
-    mtimes = {p.name: p.stat().st_mtime_ns for p in folder.data_files()}
+    mtimes = {Path(p).name: Path(p).stat().st_mtime_ns for p in folder.data_files()}
 
     again = run(*args)
     assert again.exit_code == 0
@@ -92,12 +92,16 @@ def test_second_run_does_no_work_and_a_deleted_marker_reruns_one_shard(crawl, tm
     assert "0 shards run, 3 skipped" in again.stdout
 
     victim = folder.done_shards()[1]
-    folder.done_path(victim).unlink()
+    Path(folder.done_path(victim)).unlink()
     rerun = run(*args, "--json")
     assert "2 of 3 shards already done; running 1" in rerun.stderr
     assert json.loads(rerun.stdout)["processed"] == 1
     assert documents(out) == before
-    changed = [p.name for p in folder.data_files() if p.stat().st_mtime_ns != mtimes[p.name]]
+    changed = [
+        Path(p).name
+        for p in folder.data_files()
+        if Path(p).stat().st_mtime_ns != mtimes[Path(p).name]
+    ]
     assert changed == [f"{victim}.parquet"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -153,7 +154,7 @@ def _annotated_without_manifest(tmp_path):
     output = ShardOutput(folder, "s0")
     output.write(Document("a", "text without signals"))
     output.finish({})
-    return folder.root
+    return Path(folder.root)
 
 
 @pytest.mark.parametrize(

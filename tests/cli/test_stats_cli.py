@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 from click.testing import CliRunner
@@ -93,7 +94,7 @@ def test_json_summary(tmp_path):
     assert summary["manifest"] is True and summary["manifest_stale"] is False
     on_disk = sum(p.stat().st_size for p in (tmp_path / "ds").rglob("*") if p.is_file())
     assert summary["bytes"]["total"] == on_disk
-    assert summary["bytes"]["data"] == sum(p.stat().st_size for p in folder.data_files())
+    assert summary["bytes"]["data"] == sum(Path(p).stat().st_size for p in folder.data_files())
     assert data["total"] == {"documents": 12, "rejected_documents": 6, "bytes": on_disk}
 
 
@@ -121,7 +122,7 @@ def test_failed_shards_are_listed_with_the_fix(tmp_path):
 
 def test_interrupted_run_is_recomputed_from_stats(tmp_path):
     folder = make_folder(tmp_path / "ds")
-    folder.done_path("b").unlink()  # as if b was killed before its marker
+    Path(folder.done_path("b")).unlink()  # as if b was killed before its marker
     result = invoke(tmp_path / "ds", "--json")
     (summary,) = json.loads(result.stdout)["datasets"]
     assert summary["documents"] == 8 and summary["counters"]["in"] == 12

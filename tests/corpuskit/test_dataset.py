@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -50,7 +51,7 @@ def test_finished_shard_has_data_stats_and_marker(tmp_path):
     assert [(r["id"], r["reject.filter"], r["reject.reason"]) for r in rejected] == [
         ("d3", "c4", "lorem_ipsum")
     ]
-    on_disk = json.loads(folder.stats_path("s-00000").read_text())
+    on_disk = json.loads(Path(folder.stats_path("s-00000")).read_text())
     assert on_disk == stats
     assert on_disk["rows"] == 2 and on_disk["shard"] == "s-00000" and on_disk["seconds"] >= 0
     assert folder.is_done("s-00000") and folder.done_shards() == ["s-00000"]
@@ -86,7 +87,7 @@ def test_commit_order_is_data_then_stats_then_marker(tmp_path, monkeypatch):
         renamed.append(os.path.relpath(dst, tmp_path))
         real_replace(src, dst)
 
-    monkeypatch.setattr(dataset.os, "replace", recording_replace)
+    monkeypatch.setattr(dataset.storage.os, "replace", recording_replace)
     output = ShardOutput(DatasetFolder(tmp_path), "s", keep_rejected=True)
     output.write(doc(1))
     output.finish({})
@@ -102,7 +103,7 @@ def test_crash_before_the_marker_leaves_the_shard_not_done(tmp_path, monkeypatch
     real = dataset.atomic_write_text
 
     def fail_on_marker(path, text):
-        if path.parent.name == "_done":
+        if Path(path).parent.name == "_done":
             raise KeyboardInterrupt  # e.g. Ctrl-C between the stats and the marker
         real(path, text)
 
@@ -112,7 +113,7 @@ def test_crash_before_the_marker_leaves_the_shard_not_done(tmp_path, monkeypatch
     output.write(doc(1))
     with pytest.raises(KeyboardInterrupt):
         output.finish({})
-    assert folder.data_path("s").exists() and not folder.is_done("s")
+    assert Path(folder.data_path("s")).exists() and not folder.is_done("s")
     assert folder.data_files() == [], "a data file without a marker is not listed"
     assert expand_document_inputs([str(tmp_path)]) == []
 
@@ -141,8 +142,8 @@ def test_data_files_lists_only_completed_shards_in_order(tmp_path):
         output = ShardOutput(folder, shard)
         output.write(doc(1))
         output.finish({})
-    folder.done_path("c").unlink()  # c was interrupted before its marker
-    assert [p.name for p in folder.data_files()] == ["a.parquet", "b.parquet"]
+    Path(folder.done_path("c")).unlink()  # c was interrupted before its marker
+    assert [Path(p).name for p in folder.data_files()] == ["a.parquet", "b.parquet"]
     assert [s["shard"] for s in folder.all_stats()] == ["a", "b"]
     assert folder.read_stats("missing") is None
 

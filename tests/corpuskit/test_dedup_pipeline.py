@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -109,8 +111,8 @@ def test_resume_redoes_only_missing_shards(tmp_path, reference):
     shutil.copytree(reference / "in", tmp_path / "in")
     # Paths recorded in the settings are those of the reference run.
     folder = DatasetFolder(out)
-    folder.done_path("part-002").unlink()
-    folder.data_path("part-002").unlink()
+    Path(folder.done_path("part-002")).unlink()
+    Path(folder.data_path("part-002")).unlink()
     report, _ = run(reference / "in", out)
     assert (report.processed, report.skipped) == (1, 3)
     assert kept_ids(out) == kept_ids(reference / "out")

@@ -189,8 +189,8 @@ def test_crawl_name_from_path():
     assert crawl_name("/data/mine.warc.gz") is None
 
 
-def test_unknown_url_protocol_is_an_input_error():
-    with pytest.raises(InputError, match="cannot use URL nosuchproto://x"):
+def test_unknown_url_protocol_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="unknown storage scheme nosuchproto://"):
         expand_warc_inputs(["nosuchproto://x/a.warc.gz"])
 
 

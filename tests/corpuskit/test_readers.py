@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -125,7 +126,7 @@ def make_dataset(root, shards=("s0", "s1", "s2"), unfinished=("s2",)):
         output.write(Document(id=f"{shard}-doc", text=f"text {n}"))
         output.finish({})
     for shard in unfinished:
-        folder.done_path(shard).unlink()
+        Path(folder.done_path(shard)).unlink()
     return folder
 
 

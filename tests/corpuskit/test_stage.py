@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -124,7 +125,7 @@ def test_rerun_skips_done_shards_and_says_so(tmp_path, capsys):
 def test_only_the_shard_without_marker_reruns(tmp_path, capsys):
     shards = write_inputs(tmp_path / "in", INPUTS)
     first = run(tmp_path, shards)
-    DatasetFolder(tmp_path / "out").done_path("s1").unlink()
+    Path(DatasetFolder(tmp_path / "out").done_path("s1")).unlink()
     RUNS.clear()
     capsys.readouterr()
     second = run(tmp_path, shards)
@@ -139,12 +140,12 @@ def test_temporaries_of_a_killed_run_are_removed_once_their_shard_is_done(tmp_pa
     folder = DatasetFolder(tmp_path / "out")
     # What `kill -9` leaves behind: a half-written data file, stats and marker of s1 ...
     left = [
-        folder.root / "data" / ".s1.parquet.tmp-4242",
-        folder.root / "_stats" / ".s1.json.tmp-4242",
-        folder.root / "_done" / ".s1.tmp-4242",
+        Path(folder.root) / "data" / ".s1.parquet.tmp-4242",
+        Path(folder.root) / "_stats" / ".s1.json.tmp-4242",
+        Path(folder.root) / "_done" / ".s1.tmp-4242",
     ]
     # ... and a temporary of a shard that is not part of this run (kept: not done).
-    other = folder.root / "data" / ".s9.parquet.tmp-4242"
+    other = Path(folder.root) / "data" / ".s9.parquet.tmp-4242"
     for path in [*left, other]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"partial")
@@ -181,8 +182,8 @@ def test_failed_shard_is_reported_without_marker_and_the_rest_go_on(tmp_path):
         folder.rejected_path("s1"),
         folder.stats_path("s1"),
     ):
-        assert not path.exists()
-    leftovers = [p.name for p in folder.root.rglob("*") if p.name.startswith(".")]
+        assert not Path(path).exists()
+    leftovers = [p.name for p in Path(folder.root).rglob("*") if p.name.startswith(".")]
     assert leftovers == [], "an aborted shard leaves no temporary files"
     manifest = folder.read_manifest()
     assert manifest["shards"]["done"] == 2 and manifest["shards"]["failed"] == report.failed
