@@ -106,8 +106,7 @@ def command(
             }
         )
         return
-    target = output if "://" in output else os.path.abspath(output)
-    spec = StageSpec(step=ImportStep.name, params=params, output=target)
+    spec = StageSpec(step=ImportStep.name, params=params, output=output)
     with make_executor(executor, workers, scheduler, dashboard_address) as runner:
         report = run_stage(spec, shards, runner, list(inputs), overwrite)
     options.finish(report, as_json)
