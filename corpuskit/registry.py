@@ -25,6 +25,7 @@ STEP_MODULES = {
     "filter": "corpuskit.filtering.step",
     "dedup": "corpuskit.dedup.steps",
     "import": "corpuskit.mix.importing",
+    "decontaminate": "corpuskit.decontam.steps",
 }
 
 FILTER_ENTRY_POINT_GROUP = "corpuskit.filters"
