@@ -23,12 +23,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from corpuskit import storage
-from corpuskit.decontam.ngrams import NGRAM, ngram_hashes, normalised_words
+from corpuskit.decontam.ngrams import NGRAM, ngram_hashes_many, normalised_words
 from corpuskit.errors import ConfigError, InputError
 
 NORMALISATION = "gpt3-lowercase-whitespace-words-no-punctuation"
 INDEX_JSON = "index.json"
 NGRAMS_PARQUET = "ngrams.parquet"
+BATCH_EXAMPLES = 4096
 JSON_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json.gz")
 
 
@@ -97,14 +98,16 @@ def build_index(
     for position, (name, path) in enumerate(benchmarks):
         if not storage.exists(path):
             raise InputError(f"benchmark {name}: {path} does not exist: check the path")
-        examples, too_short, found = 0, 0, []
+        examples, too_short, found, batch = 0, 0, [], []
         for text in read_examples(path, fields):
             examples += 1
-            grams = ngram_hashes(normalised_words(text), n)
-            if not len(grams):
-                too_short += 1
-            found.append(grams)
-        distinct = np.unique(np.concatenate(found)) if found else np.zeros(0, np.uint64)
+            batch.append(normalised_words(text))
+            too_short += len(batch[-1]) < n
+            if len(batch) >= BATCH_EXAMPLES:
+                found.append(ngram_hashes_many(batch, n)[0])
+                batch = []
+        found.append(ngram_hashes_many(batch, n)[0])
+        distinct = np.unique(np.concatenate(found))
         hashes.append(distinct)
         ids.append(np.full(len(distinct), position, dtype=np.uint16))
         summary[name] = {

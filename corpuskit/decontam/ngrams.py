@@ -69,6 +69,35 @@ def ngram_hashes(normalised: list[str], n: int = NGRAM):
     return fmix64(combined)
 
 
+def ngram_hashes_many(texts: list[list[str]], n: int = NGRAM):
+    """(hashes, owner): the n-gram hashes of many word lists at once, and for each hash the
+    position of the list it came from; equal to :func:`ngram_hashes` list by list."""
+    import numpy as np
+
+    lengths = np.fromiter((len(words) for words in texts), dtype=np.int64, count=len(texts))
+    flat = [word for words in texts for word in words]
+    count = len(flat) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    word_hashes = np.fromiter(
+        (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat),
+        dtype=np.uint64,
+        count=len(flat),
+    )
+    combined = np.zeros(count, dtype=np.uint64)
+    power = 1
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            combined += (word_hashes[k : k + count] + np.uint64(1)) * np.uint64(power)
+            power = (power * _WORD_BASE) & _MASK
+    # Keep the n-grams that start and end inside one list.
+    grams = np.maximum(lengths - n + 1, 0)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    owner = np.repeat(np.arange(len(texts)), grams)
+    offsets = np.arange(len(owner)) - np.repeat(np.cumsum(grams) - grams, grams)
+    return fmix64(combined[starts[owner] + offsets]), owner
+
+
 def fmix64(values):
     """MurmurHash3's 64-bit finaliser, vectorised: spreads the polynomial's bits."""
     import numpy as np

@@ -55,20 +55,35 @@ class Outcome:
         }
 
 
-def collisions(text: str, index, ignored) -> tuple[Any, Any]:
-    """(word positions, hashes) of the n-grams of ``text`` found in ``index`` and not in the
-    sorted ``ignored`` array (13-grams matching too many training documents)."""
+def counted_hits(hashes, index, ignored):
+    """Mask of the ``hashes`` found in ``index`` and not in the sorted ``ignored`` array
+    (13-grams matching too many training documents)."""
     import numpy as np
 
-    from corpuskit.decontam.ngrams import ngram_hashes, normalised_words
-
-    hashes = ngram_hashes(normalised_words(text), index.n)
     hit = index.matches(hashes)
     if hit.any() and len(ignored):
         found = np.searchsorted(ignored, hashes)
         found[found == len(ignored)] = 0
         hit &= ignored[found] != hashes
-    positions = np.flatnonzero(hit)
+    return hit
+
+
+def documents_with_hits(texts: list[str], index, ignored) -> set[int]:
+    """Positions of the texts that collide at all (hashed as one batch: the fast path)."""
+    from corpuskit.decontam.ngrams import ngram_hashes_many, normalised_words
+
+    hashes, owner = ngram_hashes_many([normalised_words(t) for t in texts], index.n)
+    return set(owner[counted_hits(hashes, index, ignored)].tolist())
+
+
+def collisions(text: str, index, ignored) -> tuple[Any, Any]:
+    """(word positions, hashes) of the counted collisions of ``text`` (see counted_hits)."""
+    import numpy as np
+
+    from corpuskit.decontam.ngrams import ngram_hashes, normalised_words
+
+    hashes = ngram_hashes(normalised_words(text), index.n)
+    positions = np.flatnonzero(counted_hits(hashes, index, ignored))
     return positions, hashes[positions]
 
 

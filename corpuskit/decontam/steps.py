@@ -18,11 +18,12 @@ import dataclasses
 from typing import Any
 
 from corpuskit import storage
-from corpuskit.decontam.rule import DecontaminationRule, apply_rule
+from corpuskit.decontam.rule import DecontaminationRule, apply_rule, documents_with_hits
 from corpuskit.registry import Step, register_step
 
 COLLISIONS = "collisions"
 IGNORED = "ignored.parquet"
+BATCH_DOCUMENTS = 256
 
 
 def write_parquet(table, url: str) -> None:
@@ -57,16 +58,27 @@ class CountStep(Step):
         import numpy as np
         import pyarrow as pa
 
-        from corpuskit.decontam.ngrams import ngram_hashes, normalised_words
+        from corpuskit.decontam.ngrams import ngram_hashes_many, normalised_words
         from corpuskit.readers import read_documents
 
-        found, documents = [], 0
+        found, batch, counters = [], [], {"documents": 0, "documents_with_collisions": 0}
+
+        def flush() -> None:
+            hashes, owner = ngram_hashes_many(batch, self.index.n)
+            hit = self.index.matches(hashes)
+            if hit.any():
+                # One count per (document, n-gram): unique pairs, then their n-grams.
+                pairs = np.unique(np.stack([owner[hit].astype(np.uint64), hashes[hit]]), axis=1)
+                found.append(pairs[1])
+                counters["documents_with_collisions"] += len(np.unique(pairs[0]))
+            batch.clear()
+
         for doc in read_documents(shard.path):
-            documents += 1
-            hashes = ngram_hashes(normalised_words(doc.text), self.index.n)
-            hit = hashes[self.index.matches(hashes)]
-            if len(hit):
-                found.append(np.unique(hit))
+            counters["documents"] += 1
+            batch.append(normalised_words(doc.text))
+            if len(batch) >= BATCH_DOCUMENTS:
+                flush()
+        flush()
         hashes, counts = (
             np.unique(np.concatenate(found), return_counts=True)
             if found
@@ -76,7 +88,7 @@ class CountStep(Step):
             {"hash": pa.array(hashes, pa.uint64()), "documents": pa.array(counts, pa.int64())}
         )
         write_parquet(table, storage.join(self.params.work, COLLISIONS, f"{shard.id}.parquet"))
-        return {"documents": documents, "documents_with_collisions": len(found)}
+        return counters
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,13 +137,24 @@ class ApplyStep(Step):
             "benchmarks": {name: {"documents": 0, "collisions": 0} for name in self.index.names},
             "collisions_per_document": {"1": 0, "2-10": 0, "11-100": 0, ">100": 0},
         }
+        batch: list = []
         for doc in read_documents(shard.path):
+            batch.append(doc)
+            if len(batch) >= BATCH_DOCUMENTS:
+                self._apply(batch, output, counters)
+        self._apply(batch, output, counters)
+        return counters
+
+    def _apply(self, batch: list, output, counters: dict[str, Any]) -> None:
+        dirty = documents_with_hits([d.text for d in batch], self.index, self.ignored)
+        for position, doc in enumerate(batch):
             counters["documents"] += 1
-            outcome = apply_rule(doc.text, self.index, self.ignored, self.params.rule)
-            counters["verdicts"][outcome.verdict] += 1
-            if outcome.verdict == "clean":
+            if position not in dirty:
+                counters["verdicts"]["clean"] += 1
                 output.write(doc)
                 continue
+            outcome = apply_rule(doc.text, self.index, self.ignored, self.params.rule)
+            counters["verdicts"][outcome.verdict] += 1
             _count(counters, outcome)
             record = outcome.report()
             if not outcome.pieces:
@@ -142,7 +165,7 @@ class ApplyStep(Step):
                 output.write(
                     dataclasses.replace(doc, id=f"{doc.id}#{k}", text=piece, metadata=metadata)
                 )
-        return counters
+        batch.clear()
 
 
 def _count(counters: dict[str, Any], outcome) -> None:

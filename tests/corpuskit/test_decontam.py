@@ -109,3 +109,15 @@ def test_a_missing_field_or_index_is_an_error_naming_the_fix(tmp_path):
         build_index([("b", str(tmp_path / "b.jsonl"))], str(tmp_path / "i"))
     with pytest.raises(InputError, match="not a decontamination index.*decontaminate index"):
         NgramIndex.load(str(tmp_path))
+
+
+def test_hashing_many_word_lists_at_once_equals_one_by_one():
+    import numpy as np
+
+    from corpuskit.decontam.ngrams import ngram_hashes_many
+
+    rng = random.Random(0)
+    lists = [[str(rng.randint(0, 40)) for _ in range(rng.randint(0, 30))] for _ in range(200)]
+    hashes, owner = ngram_hashes_many(lists, 13)
+    assert (hashes == np.concatenate([ngram_hashes(words, 13) for words in lists])).all()
+    assert owner.tolist() == [i for i, w in enumerate(lists) for _ in range(max(0, len(w) - 12))]
