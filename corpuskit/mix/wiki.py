@@ -161,7 +161,6 @@ def wikitext_to_text(wikicode, dropped_namespaces: tuple[str, ...] = ()) -> str:
     """Plain text of parsed wikitext (see the module docstring for what is removed);
     ``dropped_namespaces`` are the dump's own names for its file and category namespaces."""
     import mwparserfromhell
-    from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
 
     names = (*FILE_NAMESPACE_ALIASES, *dropped_namespaces)
     dropped = LINK_PREFIXES_DROPPED + tuple(n.lower() + ":" for n in names if n)
@@ -172,21 +171,32 @@ def wikitext_to_text(wikicode, dropped_namespaces: tuple[str, ...] = ()) -> str:
             continue
         kept_sections.append(str(section))
     code = mwparserfromhell.parse("".join(kept_sections) if kept_sections else "")
-    for node in code.filter(recursive=True, forcetype=(Template, Comment, Tag, Wikilink)):
-        try:
-            if isinstance(node, (Template, Comment)):
-                code.remove(node)
-            elif isinstance(node, Tag) and str(node.tag).lower() in DROPPED_TAGS:
-                code.remove(node)
-            elif isinstance(node, Wikilink):
-                target = str(node.title).strip().lower().replace("_", " ")
-                if target.startswith(dropped) or _INTERLANGUAGE.match(target):
-                    code.remove(node)
-        except ValueError:  # already removed with its parent
-            pass
+    _prune(code, dropped)
     for heading in code.filter_headings():
         code.replace(heading, "\n" + heading.title.strip_code().strip() + "\n")
     return clean_residue(code.strip_code(normalize=True, collapse=True), dropped_namespaces)
+
+
+def _prune(code, dropped: tuple[str, ...]) -> None:
+    """Drop templates, comments, dropped tags and file/category/interlanguage links, in one
+    walk of the tree (``Wikicode.remove`` searches from the root for every node it removes,
+    which is quadratic on long articles)."""
+    from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
+
+    kept = []
+    for node in code.nodes:
+        if isinstance(node, (Template, Comment)):
+            continue
+        if isinstance(node, Tag) and str(node.tag).lower() in DROPPED_TAGS:
+            continue
+        if isinstance(node, Wikilink):
+            target = str(node.title).strip().lower().replace("_", " ")
+            if target.startswith(dropped) or _INTERLANGUAGE.match(target):
+                continue
+        for child in node.__children__():
+            _prune(child, dropped)
+        kept.append(node)
+    code.nodes = kept
 
 
 def iter_articles(path: str, counters: dict[str, Any]) -> Iterator[Document]:
