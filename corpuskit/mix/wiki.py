@@ -172,19 +172,21 @@ def wikitext_to_text(wikicode, dropped_namespaces: tuple[str, ...] = ()) -> str:
         kept_sections.append(str(section))
     code = mwparserfromhell.parse("".join(kept_sections) if kept_sections else "")
     _prune(code, dropped)
-    for heading in code.filter_headings():
-        code.replace(heading, "\n" + heading.title.strip_code().strip() + "\n")
     return clean_residue(code.strip_code(normalize=True, collapse=True), dropped_namespaces)
 
 
 def _prune(code, dropped: tuple[str, ...]) -> None:
-    """Drop templates, comments, dropped tags and file/category/interlanguage links, in one
-    walk of the tree (``Wikicode.remove`` searches from the root for every node it removes,
-    which is quadratic on long articles)."""
-    from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
+    """Drop templates, comments, dropped tags and file/category/interlanguage links, and turn
+    headings into lines, in one walk of the tree (``Wikicode.remove``/``replace`` search from
+    the root for every node, which is quadratic on long articles)."""
+    from mwparserfromhell.nodes import Comment, Heading, Tag, Template, Text, Wikilink
 
     kept = []
     for node in code.nodes:
+        if isinstance(node, Heading):
+            _prune(node.title, dropped)
+            kept.append(Text("\n" + node.title.strip_code().strip() + "\n"))
+            continue
         if isinstance(node, (Template, Comment)):
             continue
         if isinstance(node, Tag) and str(node.tag).lower() in DROPPED_TAGS:
