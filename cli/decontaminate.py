@@ -75,7 +75,22 @@ def index(benchmarks, output, fields, ngram, as_json):
 
 @command.command("apply")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--index", "index_folder", required=True, help="Index folder from `index`.")
+@click.option("--index", "index_folder", default=None, help="Index folder from `index`.")
+@click.option(
+    "--benchmark",
+    "benchmarks",
+    multiple=True,
+    help="Instead of --index: benchmark file NAME=PATH (repeatable), indexed into OUT/_index "
+    "(once; --overwrite rebuilds it).",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    default=("text",),
+    show_default=True,
+    help="With --benchmark: the JSONL/Parquet field(s) holding example text.",
+)
 @options.output
 @click.option(
     "--mode",
@@ -118,6 +133,8 @@ def index(benchmarks, output, fields, ngram, as_json):
 def apply(
     inputs,
     index_folder,
+    benchmarks,
+    fields,
     output,
     mode,
     window,
@@ -144,6 +161,10 @@ def apply(
     from corpuskit.stage import params_to_json
 
     rule = DecontaminationRule(mode, window, min_piece, max_pieces)
+    if bool(index_folder) == bool(benchmarks):
+        raise click.UsageError("give --index INDEX, or --benchmark NAME=PATH (repeatable)")
+    if benchmarks and not dry_run:
+        index_folder = _index_in_output(output, _benchmarks(benchmarks), tuple(fields), overwrite)
     if dry_run:
         options.print_dry_run(
             {
@@ -169,3 +190,18 @@ def apply(
             keep_rejected=keep_rejected,
         )
     options.finish(report, as_json)
+
+
+def _index_in_output(
+    output: str, benchmarks: list[tuple[str, str]], fields: tuple[str, ...], overwrite: bool
+) -> str:
+    """OUT/_index, built from the benchmark files unless an index of the same files is there."""
+    from corpuskit import storage
+    from corpuskit.decontam.index import INDEX_JSON, build_index
+
+    folder = storage.join(output, "_index")
+    meta = storage.read_json(storage.join(folder, INDEX_JSON))
+    wanted = {name: storage.normalize(path) for name, path in benchmarks}
+    if overwrite or not meta or {n: b["path"] for n, b in meta["benchmarks"].items()} != wanted:
+        build_index(benchmarks, folder, fields=fields)
+    return folder

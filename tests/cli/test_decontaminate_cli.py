@@ -121,3 +121,16 @@ def test_a_folder_that_is_no_index_is_an_error(setup, tmp_path):
     result = run("apply", setup / "web", "--index", setup / "web", "-o", tmp_path / "o", *LOCAL)
     assert result.exit_code == 2
     assert "not a decontamination index" in result.stderr
+
+
+def test_benchmark_files_instead_of_an_index_are_indexed_into_the_output(setup, tmp_path):
+    out = tmp_path / "clean"
+    args = ["apply", setup / "web", "--benchmark", f"qa={setup / 'qa.jsonl'}", "-o", out]
+    result = run(*args, "--json", *LOCAL)
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads((out / "_index" / "index.json").read_text())["benchmarks"]["qa"]["ngrams"] == 1
+    )
+    assert json.loads(result.stdout)["counters"]["verdicts"]["split"] == 1
+    both = run("apply", setup / "web", "--index", setup / "both", *args[2:], *LOCAL)
+    assert both.exit_code == 2 and "give --index INDEX, or --benchmark" in both.stderr
