@@ -7,7 +7,7 @@ corpuskit=".venv/bin/corpuskit"
 
 "$corpuskit" run examples/demo.toml --overwrite
 echo
-"$corpuskit" stats "$out_root"/extract "$out_root"/filter "$out_root"/dedup
+"$corpuskit" stats "$out_root"/extract "$out_root"/filter "$out_root"/dedup "$out_root"/decontaminate
 echo
 "$corpuskit" card verify "$out_root"/mix
 echo
