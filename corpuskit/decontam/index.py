@@ -26,7 +26,7 @@ from corpuskit import storage
 from corpuskit.decontam.ngrams import NGRAM, ngram_hashes_many, normalised_words
 from corpuskit.errors import ConfigError, InputError
 
-NORMALISATION = "gpt3-lowercase-whitespace-words-no-punctuation"
+NORMALISATION = "gpt3-lowercase-whitespace-words-no-punctuation/poly64-bytes"
 INDEX_JSON = "index.json"
 NGRAMS_PARQUET = "ngrams.parquet"
 BATCH_EXAMPLES = 4096

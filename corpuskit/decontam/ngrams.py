@@ -7,19 +7,21 @@ whitespace, and the underscore (for ASCII text exactly Python's ``string.punctua
 beyond ASCII, Unicode punctuation and symbols); words left empty (a lone dash) are skipped. Each word keeps the character span it came from, so a
 collision can be cut out of the original text.
 
-An n-gram's hash is a polynomial over the CRC-32 of its words, mixed to 64 bits
-(MurmurHash3's finaliser): stable across processes and machines (unlike Python's ``hash``),
-so an index built once is reusable, and computed for all n-grams of a text at once in NumPy.
+A word's hash is a polynomial over its UTF-8 bytes and an n-gram's a polynomial over its
+words' hashes, both mixed to 64 bits (MurmurHash3's finaliser): stable across processes and
+machines (unlike Python's ``hash``), so an index built once is reusable, and computed for
+all words and n-grams of a batch of texts at once in NumPy.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 
 NGRAM = 13
 _WORD = re.compile(r"\S+")
 _WORD_BASE = 0x100000001B3  # FNV-64 prime: an odd multiplier for the polynomial
+_BYTE_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64 (prefix-sum hashing)
+_POWERS = None
 _MASK = (1 << 64) - 1
 
 
@@ -50,23 +52,39 @@ def word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
 
 def ngram_hashes(normalised: list[str], n: int = NGRAM):
     """uint64 hashes of every n-gram of the words, in order (empty when fewer than n words)."""
+    return ngram_hashes_many([normalised], n)[0]
+
+
+def word_hashes(words: list[str]):
+    """uint64 hash of each word: a polynomial over its UTF-8 bytes, all words in one NumPy
+    pass (prefix sums over the joined bytes; normalised words never hold a space)."""
     import numpy as np
 
-    count = len(normalised) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    word_hashes = np.fromiter(
-        (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in normalised),
-        dtype=np.uint64,
-        count=len(normalised),
-    )
-    combined = np.zeros(count, dtype=np.uint64)
-    power = 1
+    data = np.frombuffer(" ".join(words).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    spaces = np.flatnonzero(data == 32)
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [len(data)]))
+    powers, inverse = _powers(len(data) + 1)
     with np.errstate(over="ignore"):
-        for k in range(n):
-            combined += (word_hashes[k : k + count] + np.uint64(1)) * np.uint64(power)
-            power = (power * _WORD_BASE) & _MASK
-    return fmix64(combined)
+        weighted = (data.astype(np.uint64) + np.uint64(1)) * powers[:-1]
+        prefix = np.concatenate((np.zeros(1, np.uint64), np.cumsum(weighted, dtype=np.uint64)))
+        return fmix64((prefix[ends] - prefix[starts]) * inverse[starts])
+
+
+def _powers(count: int):
+    """BYTE_BASE**i and its inverse mod 2**64, i < count (cached, grown by doubling)."""
+    import numpy as np
+
+    global _POWERS
+    if _POWERS is None or len(_POWERS[0]) < count:
+        size = max(count, 2 * (0 if _POWERS is None else len(_POWERS[0])), 1 << 16)
+        with np.errstate(over="ignore"):
+            up = np.full(size, _BYTE_BASE, dtype=np.uint64)
+            up[0] = 1
+            down = np.full(size, pow(_BYTE_BASE, -1, 1 << 64), dtype=np.uint64)
+            down[0] = 1
+            _POWERS = (np.cumprod(up, dtype=np.uint64), np.cumprod(down, dtype=np.uint64))
+    return _POWERS[0][:count], _POWERS[1][:count]
 
 
 def ngram_hashes_many(texts: list[list[str]], n: int = NGRAM):
@@ -79,16 +97,12 @@ def ngram_hashes_many(texts: list[list[str]], n: int = NGRAM):
     count = len(flat) - n + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    word_hashes = np.fromiter(
-        (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat),
-        dtype=np.uint64,
-        count=len(flat),
-    )
+    hashed = word_hashes(flat)
     combined = np.zeros(count, dtype=np.uint64)
     power = 1
     with np.errstate(over="ignore"):
         for k in range(n):
-            combined += (word_hashes[k : k + count] + np.uint64(1)) * np.uint64(power)
+            combined += (hashed[k : k + count] + np.uint64(1)) * np.uint64(power)
             power = (power * _WORD_BASE) & _MASK
     # Keep the n-grams that start and end inside one list.
     grams = np.maximum(lengths - n + 1, 0)

@@ -121,3 +121,14 @@ def test_hashing_many_word_lists_at_once_equals_one_by_one():
     hashes, owner = ngram_hashes_many(lists, 13)
     assert (hashes == np.concatenate([ngram_hashes(words, 13) for words in lists])).all()
     assert owner.tolist() == [i for i, w in enumerate(lists) for _ in range(max(0, len(w) - 12))]
+
+
+def test_a_word_hashes_the_same_wherever_it_stands():
+    from corpuskit.decontam.ngrams import word_hashes
+
+    rng = random.Random(1)
+    words = ["".join(rng.choice("abcdé") for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+    seen: dict[str, int] = {}
+    for word, value in zip(words, word_hashes(words).tolist(), strict=True):
+        assert seen.setdefault(word, value) == value
+    assert len(set(seen.values())) == len(seen)
