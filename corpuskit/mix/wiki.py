@@ -160,17 +160,18 @@ def is_disambiguation(title: str, wikicode) -> bool:
 def wikitext_to_text(wikicode, dropped_namespaces: tuple[str, ...] = ()) -> str:
     """Plain text of parsed wikitext (see the module docstring for what is removed);
     ``dropped_namespaces`` are the dump's own names for its file and category namespaces."""
-    import mwparserfromhell
+    from mwparserfromhell.smart_list import SmartList
+    from mwparserfromhell.wikicode import Wikicode
 
     names = (*FILE_NAMESPACE_ALIASES, *dropped_namespaces)
     dropped = LINK_PREFIXES_DROPPED + tuple(n.lower() + ":" for n in names if n)
-    kept_sections = []
+    nodes = []
     for section in wikicode.get_sections(levels=[2], include_lead=True, flat=False):
         headings = section.filter_headings(recursive=False)
         if headings and str(headings[0].title).strip().lower() in DROPPED_SECTIONS:
             continue
-        kept_sections.append(str(section))
-    code = mwparserfromhell.parse("".join(kept_sections) if kept_sections else "")
+        nodes.extend(section.nodes)
+    code = Wikicode(SmartList(nodes))  # the kept sections' own nodes: no second parse
     _prune(code, dropped)
     return clean_residue(code.strip_code(normalize=True, collapse=True), dropped_namespaces)
 
