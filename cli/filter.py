@@ -113,7 +113,12 @@ def _list_filters(as_json: bool) -> None:
             }
         )
     presets = [
-        {"name": p.name, "source": p.source, "chain": [n for n, _ in p.entries()]}
+        {
+            "name": p.name,
+            "source": p.source,
+            "description": p.description,
+            "chain": [n for n, _ in p.entries()],
+        }
         for p in PRESETS.values()
     ]
     if as_json:
@@ -130,6 +135,8 @@ def _list_filters(as_json: bool) -> None:
     for preset in presets:
         click.echo(f"  {preset['name']}: {' -> '.join(preset['chain'])}")
         click.echo(f"    source: {preset['source']}")
+        if preset["description"]:
+            click.echo(f"    {preset['description']}")
 
 
 def build_chain(
@@ -218,7 +225,10 @@ def build_chain(
 )
 @click.option("--lid-model", default=None, help="Path of the fastText lid.176 model (lang.model).")
 @click.option(
-    "--quality-model", default=None, help="fastText quality classifier for --preset gpt3."
+    "--quality-model",
+    default=None,
+    help="fastText quality classifier for --preset gpt3 (train one from imported curated "
+    "sources with `corpuskit models train-quality`; see --list).",
 )
 @options.limit
 @options.execution

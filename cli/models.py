@@ -76,26 +76,84 @@ def list_models(as_json):
     "--negative", multiple=True, required=True, help="Raw web documents (folder/file, repeatable)."
 )
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Model file.")
-@click.option("--max-docs", type=click.IntRange(min=1), default=None, help="Per class.")
-@click.option("--epoch", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--max-docs",
+    type=click.IntRange(min=2),
+    default=100_000,
+    show_default=True,
+    help="Documents sampled per class (seeded reservoir); the larger class is cut to balance.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Characters from the start of each document used (the filter scores the same prefix).",
+)
+@click.option(
+    "--validation",
+    type=click.FloatRange(0, 0.9),
+    default=0.2,
+    show_default=True,
+    help="Share of each class held out for the metrics.",
+)
+@click.option("--epoch", type=click.IntRange(min=1), default=25, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True)
+@click.option("--dim", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option(
+    "--word-ngrams",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="fastText wordNgrams (1 often aborts with NaN; see REFERENCE.md).",
+)
+@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--bucket", type=click.IntRange(min=1), default=200_000, show_default=True)
+@click.option(
+    "--loss",
+    type=click.Choice(["softmax", "ns", "hs", "ova"]),
+    default="softmax",
+    show_default=True,
+)
+@click.option(
+    "--autotune",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Let fastText's autotune search the hyperparameters for SECONDS (on a tuning split "
+    "of the training part; the validation split stays unseen).",
+)
+@click.option("--seed", type=int, default=1, show_default=True)
 @options.json_output
 @options.verbose
 @options.quiet
-def train_quality(positive, negative, output, max_docs, epoch, as_json):
-    """Train a GPT-3 style quality classifier (fastText, word bigrams) for `-f classifier`.
+def train_quality(positive, negative, output, as_json, **settings):
+    """Train a GPT-3 style quality classifier (fastText) for `-f classifier`.
+
+    A balanced sample of both classes is split into training and held-out validation
+    documents; the command prints the held-out precision, recall, F1, AUC and score
+    histograms and writes them to OUTPUT.metrics.json.
 
     \b
-      corpuskit models train-quality --positive out/wikipedia --negative out/extracted -o q.bin
-      corpuskit filter out/extracted -o out/gpt3 --preset gpt3 --quality-model q.bin
+      corpuskit import wikipedia enwiki.xml.bz2 -o out/wikipedia
+      corpuskit import books corpora/books -o out/books
+      corpuskit models train-quality --positive out/wikipedia --positive out/books \\
+          --negative out/extracted -o quality.bin
+      corpuskit filter out/extracted -o out/gpt3 --preset gpt3 --quality-model quality.bin
     """
-    from filters.classifier import train_quality_classifier
+    from filters.quality_metrics import describe
+    from filters.quality_training import TrainingSettings, train_quality_classifier
 
-    counts = train_quality_classifier(
-        list(positive), list(negative), output, max_docs=max_docs, epoch=epoch
+    summary = train_quality_classifier(
+        list(positive), list(negative), output, TrainingSettings(**settings)
     )
-    summary = {"output": output, **counts}
-    options.report(
-        summary,
-        as_json,
-        f"trained {output} on {counts['positive']:,} positive and {counts['negative']:,} negative documents",
+    human = (
+        f"trained {output} on {summary['train']:,} documents "
+        f"({summary['documents_read']['positive']:,} positive, "
+        f"{summary['documents_read']['negative']:,} negative read; balanced)"
     )
+    if summary["metrics"]:
+        human += f"\n{describe(summary['metrics'])}"
+    human += f"\nmetrics: {output}.metrics.json"
+    options.report(summary, as_json, human)

@@ -17,7 +17,9 @@ import click
 from cli import options
 from corpuskit.errors import ConfigError
 
-PIPELINE_ORDER = ("crawl", "extract", "filter", "dedup", "mix")
+PIPELINE_ORDER = ("crawl", "extract", "filter", "import", "dedup", "decontaminate", "mix")
+# Stages whose command is a group: the subcommand their table configures.
+GROUP_STAGES = {"decontaminate": "apply"}
 RUN_KEYS = {"output", "stages", "executor", "workers", "scheduler", "dashboard_address"}
 EXECUTION_PARAMS = ("executor", "workers", "scheduler", "dashboard_address")
 
@@ -25,7 +27,28 @@ EXECUTION_PARAMS = ("executor", "workers", "scheduler", "dashboard_address")
 def stage_command(stage: str) -> click.Command:
     import importlib
 
-    return importlib.import_module(f"cli.{stage}").command
+    command = importlib.import_module(f"cli.{stage}").command
+    return command.commands[GROUP_STAGES[stage]] if stage in GROUP_STAGES else command
+
+
+def plan_imports(
+    tables: dict[str, Any], run: dict[str, Any], path: str
+) -> list[tuple[str, list[str]]]:
+    """One ``corpuskit import`` per ``[import.<name>]`` table (kind, inputs, ...), into
+    ``<output>/import/<name>``. Imports do not feed the next stage: name them in [dedup] with
+    ``input = ["<name>=<output>/import/<name>", ...]``."""
+    command = stage_command("import")
+    planned = []
+    for name, table in tables.items():
+        if not isinstance(table, dict) or "kind" not in table:
+            raise ConfigError(f"{path}: [import.{name}] must be a table with kind and inputs")
+        table = {"kind": table["kind"], "inputs": table.get("inputs", []), **table}
+        table.setdefault("output", os.path.join(run["output"], "import", name))
+        for key in EXECUTION_PARAMS:
+            if key in run:
+                table.setdefault(key, run[key])
+        planned.append(("import", table_to_args(command, table, f"{path} [import.{name}]")))
+    return planned
 
 
 def table_to_args(command: click.Command, table: dict[str, Any], where: str) -> list[str]:
@@ -78,6 +101,9 @@ def plan_stages(config: dict[str, Any], path: str) -> list[tuple[str, list[str]]
     previous = None
     for stage in stages:
         table = dict(config.get(stage, {}))
+        if stage == "import":
+            planned += plan_imports(table, run, path)
+            continue
         command = stage_command(stage)
         names = {p.name for p in command.params}
         table.setdefault("output", os.path.join(output, stage))

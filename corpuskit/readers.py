@@ -88,7 +88,8 @@ def _read_parquet(path: str, source: str | None) -> Iterator[Document]:
         raise InputError(f"{path}: unreadable Parquet file ({exc})") from exc
 
 
-def _open_text_stream(path: str):
+def open_text_stream(path: str):
+    """A text stream (UTF-8) over a local or remote file, decompressing .gz and .zst."""
     raw = open_binary(path)
     if path.endswith(".gz"):
         return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8")
@@ -119,7 +120,7 @@ def json_objects(lines: Iterable[str], path, needs: str) -> Iterator[tuple[int, 
 
 def _read_jsonl(path: str, source: str | None) -> Iterator[Document]:
     needs = "a 'text' string"
-    with _open_text_stream(path) as stream:
+    with open_text_stream(path) as stream:
         for lineno, row in json_objects(stream, path, needs):
             if not isinstance(row.get("text"), str):
                 raise InputError(f"{path}:{lineno}: each line needs a JSON object with {needs}")

@@ -25,6 +25,8 @@ STEP_MODULES = {
     "filter": "corpuskit.filtering.step",
     "dedup": "corpuskit.dedup.steps",
     "tokenize": "corpuskit.tokenize.step",
+    "import": "corpuskit.mix.importing",
+    "decontaminate": "corpuskit.decontam.steps",
 }
 
 FILTER_ENTRY_POINT_GROUP = "corpuskit.filters"

@@ -82,6 +82,9 @@ def upstream_lineage(inputs: list[str]) -> list[dict[str, Any]]:
     """The manifests of input dataset folders, so every output knows where it came from."""
     lineage = []
     for item in inputs:
+        root, sep, _ = item.rpartition("/data/")
+        if sep and root:  # shards of a dataset folder (or a glob of them): the folder's lineage
+            item = root
         if storage.protocol_of(item) in storage.READ_ONLY or any(ch in item for ch in "*?["):
             continue
         try:

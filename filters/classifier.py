@@ -7,8 +7,9 @@ Curator defaults to 3). High scores are almost always kept, low scores sometimes
 corpus is not limited to the classifier's idea of quality.
 
 The classifier is a fastText supervised model whose labels are ``__label__positive`` and
-``__label__negative`` (:func:`train_quality_classifier`, ``corpuskit models
-train-quality``). The Pareto draw is seeded by the document id (and ``seed``), so a run, a
+``__label__negative`` (:mod:`filters.quality_training`, ``corpuskit models train-quality``);
+pages are scored on the same prepared text the model was trained on
+(:func:`filters.quality_training.prepare`). The Pareto draw is seeded by the document id (and ``seed``), so a run, a
 rerun and ``--from-signals`` all give the same verdict for the same document.
 """
 
@@ -19,12 +20,10 @@ import hashlib
 from pathlib import Path
 from typing import ClassVar
 
-from corpuskit.errors import DependencyError, InputError
+from corpuskit.errors import DependencyError
 from corpuskit.registry import Filter, register_filter
 from filters.langid import load_fasttext_model
-
-POSITIVE = "__label__positive"
-NEGATIVE = "__label__negative"
+from filters.quality_training import positive_score, prepare, trained_max_chars
 
 
 def pareto_draw(doc_id: str, alpha: float, seed: int) -> float:
@@ -49,6 +48,7 @@ class QualityClassifier(Filter):
         model: str = ""  # fastText model from `corpuskit models train-quality`
         alpha: float = 9.0
         seed: int = 0
+        max_chars: int = 0  # 0: as the model was trained (its .metrics.json), else 500
 
     def setup(self) -> None:
         if not self.params.model:
@@ -60,91 +60,12 @@ class QualityClassifier(Filter):
         if not Path(self.params.model).is_file():
             raise DependencyError(f"quality model {self.params.model} not found: check the path")
         self._model = load_fasttext_model(self.params.model)
+        self._max_chars = self.params.max_chars or trained_max_chars(self.params.model)
 
     def score(self, doc) -> dict[str, float]:
-        flat = " ".join(doc.text.split())
-        labels, probabilities = self._model.predict(flat, k=2) if flat else ((), ())
-        positive = 0.0
-        for label, probability in zip(labels, probabilities, strict=False):
-            if label == POSITIVE:
-                positive = min(float(probability), 1.0)
-        return {"score": positive}
+        line = prepare(doc.text, self._max_chars)
+        return {"score": positive_score(self._model, line) if line else 0.0}
 
     def decide(self, signals: dict[str, float], doc) -> str | None:
         draw = pareto_draw(doc.id, self.params.alpha, self.params.seed)
         return None if draw > 1.0 - signals["score"] else "low_quality"
-
-
-def _training_line(label: str, text: str, max_chars: int) -> str | None:
-    flat = " ".join(text[:max_chars].split())
-    return f"{label} {flat}" if flat else None
-
-
-def train_quality_classifier(
-    positive: list[str],
-    negative: list[str],
-    output: str,
-    max_docs: int | None = None,
-    max_chars: int = 20_000,
-    epoch: int = 10,
-    dim: int = 64,
-    seeds: tuple[int, ...] = (1, 2, 3, 4, 5),
-) -> dict[str, int]:
-    """Train a fastText positive/negative classifier from two sets of document inputs.
-
-    Word bigrams (``wordNgrams=2``) as REFERENCE.md advises; a run that aborts with
-    "Encountered NaN" is retried with the next seed.
-    """
-    import tempfile
-
-    import fasttext
-
-    from corpuskit.readers import expand_document_inputs, read_documents
-
-    counts = {"positive": 0, "negative": 0}
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
-        train_path = fh.name
-        for label, inputs, key in (
-            (POSITIVE, positive, "positive"),
-            (NEGATIVE, negative, "negative"),
-        ):
-            for path in expand_document_inputs(list(inputs)):
-                for doc in read_documents(path):
-                    if max_docs is not None and counts[key] >= max_docs:
-                        break
-                    line = _training_line(label, doc.text, max_chars)
-                    if line:
-                        fh.write(line + "\n")
-                        counts[key] += 1
-    try:
-        if not counts["positive"] or not counts["negative"]:
-            raise InputError(
-                f"training needs positive and negative documents (got {counts['positive']} "
-                f"positive, {counts['negative']} negative): check --positive/--negative"
-            )
-        last_error: Exception | None = None
-        for seed in seeds:
-            try:
-                model = fasttext.train_supervised(
-                    train_path,
-                    wordNgrams=2,
-                    epoch=epoch,
-                    lr=0.5,
-                    dim=dim,
-                    bucket=200_000,
-                    seed=seed,
-                    verbose=0,
-                    minCount=1,
-                )
-                break
-            except RuntimeError as exc:  # "Encountered NaN": retry with the next seed
-                if "NaN" not in str(exc):
-                    raise
-                last_error = exc
-        else:
-            raise InputError(f"fastText training diverged for every seed ({last_error})")
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        model.save_model(output)
-    finally:
-        Path(train_path).unlink(missing_ok=True)
-    return counts

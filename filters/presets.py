@@ -167,7 +167,10 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "gpt3",
             "GPT-3 (Brown et al. 2020, appendix A): quality classifier with Pareto sampling",
-            "English, then the classifier when --quality-model is given, else LDNOOBW bad words",
+            "English, then the classifier when --quality-model is given, else LDNOOBW bad words. "
+            "Train the model from the curated sources: `corpuskit import books|wikipedia|webtext "
+            "... -o out/<source>`, then `corpuskit models train-quality --positive out/books "
+            "--positive out/wikipedia --positive out/webtext --negative out/extracted -o q.bin`",
             _gpt3,
         ),
     )

@@ -9,7 +9,7 @@ corpuskit=".venv/bin/corpuskit"
 
 "$corpuskit" run examples/demo.toml --overwrite --output "$out_root"
 echo
-"$corpuskit" stats "$out_root"/extract "$out_root"/filter "$out_root"/dedup
+"$corpuskit" stats "$out_root"/extract "$out_root"/filter "$out_root"/dedup "$out_root"/decontaminate
 echo
 # Token shards for the trainer, with a byte-level BPE trained on the package itself.
 "$corpuskit" tokenizer train "$out_root"/mix -o "$out_root"/tokenizer.json --vocab-size 2000

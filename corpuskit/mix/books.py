@@ -3,33 +3,23 @@
 Each ``*.txt`` file (``.txt.gz`` too) is one document. Its encoding is detected with
 charset-normalizer (UTF-8 first, so plain UTF-8 is never second-guessed); a file whose
 encoding cannot be detected is an error naming the file, never a silently garbled book.
-Project Gutenberg files lose their header and licence footer: the text kept lies between
-the ``*** START OF THE/THIS PROJECT GUTENBERG EBOOK ... ***`` and ``*** END OF ...`` lines
-(the markers Project Gutenberg has used since 2006; older files end with
-``End of (the) Project Gutenberg('s) ...``). The ``Title:``/``Author:``/``Language:`` header
-fields go into metadata.
+Project Gutenberg files lose their header, licence, footer and credit lines, in every form
+Project Gutenberg has used (:mod:`corpuskit.mix.gutenberg`). The ``Title:``/``Author:``/
+``Language:`` header fields go into metadata.
 """
 
 from __future__ import annotations
 
 import gzip
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from corpuskit.document import Document, content_id
 from corpuskit.errors import InputError
+from corpuskit.mix.gutenberg import strip_gutenberg
 
 BOOK_SUFFIXES = (".txt", ".txt.gz")
-
-_START = re.compile(r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG E-?BOOK.*$", re.I | re.M)
-_END = re.compile(
-    r"^\s*(\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG E-?BOOK.*"
-    r"|End of (the )?Project Gutenberg'?s? .*)$",
-    re.I | re.M,
-)
-_HEADER_FIELD = re.compile(r"^(Title|Author|Language|Release Date):\s*(.+?)\s*$", re.M)
 
 
 def book_files(paths: tuple[str, ...]) -> list[str]:
@@ -65,22 +55,6 @@ def decode_book(data: bytes, path: str) -> tuple[str, str]:
             "convert it to UTF-8 or remove it from the books folder"
         )
     return str(best), best.encoding
-
-
-def strip_gutenberg(text: str) -> tuple[str, dict[str, str], bool]:
-    """(body, header fields, stripped?) following the Project Gutenberg marker lines."""
-    start = _START.search(text)
-    if not start:
-        return text.strip(), {}, False
-    header = text[: start.start()]
-    fields = {
-        m.group(1).lower().replace(" ", "_"): m.group(2) for m in _HEADER_FIELD.finditer(header)
-    }
-    body = text[start.end() :]
-    end = _END.search(body)
-    if end:
-        body = body[: end.start()]
-    return body.strip(), fields, True
 
 
 def read_book(path: str) -> tuple[Document, str, bool]:

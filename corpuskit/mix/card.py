@@ -245,10 +245,14 @@ def flatten(counters: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 def _stages(lineage: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """Every upstream stage (extract, filter, dedup, ...) found in the sources' lineage."""
-    found = []
+    found, seen = [], set()
 
     def walk(entries, source):
         for entry in entries or []:
+            key = (entry.get("stage"), entry.get("path"))
+            if key in seen:  # sources cut from one folder (dedup across sources) share it
+                continue
+            seen.add(key)
             found.append((source, entry))
             walk(entry.get("lineage"), source)
 

@@ -112,7 +112,9 @@ def body_sections(
             f"- **{item['name']}** ({item['kind']}): {item['files']} files, {item['bytes']:,} bytes; {detail}."
         )
     extract = [
-        (s, e) for s, e in stages if not str(e.get("stage", "")).startswith(("filter", "dedup"))
+        (s, e)
+        for s, e in stages
+        if not str(e.get("stage", "")).startswith(("filter", "dedup", "decontaminate"))
     ]
     for source, entry in extract:
         params = ", ".join(f"{k}={v}" for k, v in flatten(entry.get("params") or {})[:12])
@@ -135,6 +137,14 @@ def body_sections(
         table,
         flatten,
         "No deduplication stage is recorded in the inputs' manifests.",
+    )
+    parts += _counter_section(
+        "Benchmark decontamination",
+        "decontaminate",
+        stages,
+        table,
+        flatten,
+        "No decontamination stage is recorded in the inputs' manifests.",
     )
     parts += ["## Mixture", ""]
     total = manifest["total_tokens"]

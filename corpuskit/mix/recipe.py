@@ -270,7 +270,7 @@ def gpt3_sources(
         sources.append(
             SourceSpec(
                 "books",
-                "books",
+                reader_kind("books", books),
                 books,
                 GPT3_WEIGHTS["books1"] + GPT3_WEIGHTS["books2"],
                 description="Books",
@@ -278,10 +278,22 @@ def gpt3_sources(
         )
     elif len(books) == 2:
         sources.append(
-            SourceSpec("books1", "books", books[:1], GPT3_WEIGHTS["books1"], description="Books1")
+            SourceSpec(
+                "books1",
+                reader_kind("books", books[:1]),
+                books[:1],
+                GPT3_WEIGHTS["books1"],
+                description="Books1",
+            )
         )
         sources.append(
-            SourceSpec("books2", "books", books[1:], GPT3_WEIGHTS["books2"], description="Books2")
+            SourceSpec(
+                "books2",
+                reader_kind("books", books[1:]),
+                books[1:],
+                GPT3_WEIGHTS["books2"],
+                description="Books2",
+            )
         )
     elif len(books) > 2:
         raise ConfigError("--preset gpt3 takes one --books folder (books) or two (books1, books2)")
@@ -289,7 +301,7 @@ def gpt3_sources(
         sources.append(
             SourceSpec(
                 "wikipedia",
-                "wikipedia",
+                reader_kind("wikipedia", wikipedia),
                 wikipedia,
                 GPT3_WEIGHTS["wikipedia"],
                 description="Wikipedia",
@@ -307,6 +319,18 @@ def gpt3_sources(
     if missing:
         log(f"mix: preset gpt3 without {', '.join(missing)}: the other weights are renormalised")
     return tuple(sources)
+
+
+def reader_kind(kind: str, paths: tuple[str, ...]) -> str:
+    """``dataset`` when every path is already a dataset folder or document files (e.g. a
+    ``corpuskit import`` output), else ``kind``: imported sources mix like web output."""
+    from corpuskit.dataset import DatasetFolder
+    from corpuskit.readers import is_document_file
+
+    if kind in ("books", "wikipedia") and paths:
+        if all(is_document_file(p) or DatasetFolder(p).is_dataset() for p in paths):
+            return "dataset"
+    return kind
 
 
 def with_source_paths(
@@ -330,7 +354,8 @@ def with_source_paths(
             )
         for name, value in targets.items():
             index = names.index(name)
-            sources[index] = dataclasses.replace(sources[index], paths=value)
+            kind = reader_kind(sources[index].kind, value)
+            sources[index] = dataclasses.replace(sources[index], paths=value, kind=kind)
     if webtext_urls:
         if "webtext" not in names:
             raise ConfigError("--webtext-urls given but the recipe has no source named 'webtext'")

@@ -9,6 +9,12 @@ nor disambiguation pages (a ``{{disambiguation}}``-family template or a title en
 links are removed; other links keep their label; headings stay as their own lines; the
 trailing "References", "External links", "See also", "Notes" and "Further reading" sections
 are dropped, as in the WikiExtractor-style cleaning used for GPT-3-era Wikipedia text.
+File and category links are recognised under the dump's own namespace names (its
+``<siteinfo>``), so localised dumps (``Tập tin:``, ``Категория:``) lose them too. What
+unbalanced or truncated markup leaves behind is removed afterwards by
+:func:`corpuskit.mix.wikiclean.clean_residue`. A dump cut short after complete pages (an
+excerpt, an interrupted download) keeps those pages and is counted as ``truncated_dumps``; any
+other XML damage is an error naming the file.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from xml.etree import ElementTree
 
 from corpuskit.document import Document
 from corpuskit.errors import InputError
+from corpuskit.mix.wikiclean import FILE_NAMESPACE_ALIASES, clean_residue
 
 DUMP_SUFFIXES = (".xml", ".xml.bz2")
 DISAMBIGUATION_TEMPLATES = {
@@ -55,6 +62,8 @@ DROPPED_SECTIONS = {
 }
 LINK_PREFIXES_DROPPED = ("file:", "image:", "category:", "media:")
 _INTERLANGUAGE = re.compile(r"^:?[a-z]{2,3}(-[a-z]+)?:", re.I)
+DROPPED_NAMESPACE_KEYS = {"-2", "6", "14"}  # Media, File, Category
+_EOF_ERRORS = (3, 5)  # expat: "no element found", "unclosed token" (the file ends early)
 
 
 def dump_files(paths: tuple[str, ...]) -> list[str]:
@@ -79,9 +88,11 @@ def _open_dump(path: str):
     return bz2.open(path, "rb") if path.endswith(".bz2") else open(path, "rb")
 
 
-def iter_pages(path: str) -> Iterator[dict[str, Any]]:
-    """Raw pages of a dump: title, ns, id, redirect flag, wikitext; plus the site's base URL."""
-    base = ""
+def iter_pages(path: str, counters: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Raw pages of a dump: title, ns, id, redirect flag, wikitext, the site's base URL and
+    the names of its file/media/category namespaces (``dropped_namespaces``)."""
+    site: dict[str, Any] = {"base": "", "dropped_namespaces": []}
+    pages = 0
     try:
         with _open_dump(path) as stream:
             context = ElementTree.iterparse(stream, events=("start", "end"))
@@ -96,13 +107,22 @@ def iter_pages(path: str) -> Iterator[dict[str, Any]]:
                 if event != "end":
                     continue
                 name = _local(elem.tag)
-                if name == "base" and not base:
-                    base = (elem.text or "").strip()
+                if name == "base" and not site["base"]:
+                    site["base"] = (elem.text or "").strip()
+                elif name == "namespace" and elem.get("key") in DROPPED_NAMESPACE_KEYS:
+                    site["dropped_namespaces"].append((elem.text or "").strip())
                 elif name == "page":
-                    yield _page_fields(elem, base)
+                    pages += 1
+                    yield _page_fields(elem, site)
                     elem.clear()
                     root.clear()
     except ElementTree.ParseError as exc:
+        if pages and exc.code in _EOF_ERRORS and counters is not None:
+            counters["truncated_dumps"] = counters.get("truncated_dumps", 0) + 1
+            from corpuskit.progress import log
+
+            log(f"{path}: the dump ends early after {pages} complete pages ({exc}); kept them")
+            return
         raise InputError(
             f"{path}: malformed MediaWiki XML at line {exc.position[0]}, column {exc.position[1]} "
             f"({exc}): re-download the dump or remove the file"
@@ -111,8 +131,8 @@ def iter_pages(path: str) -> Iterator[dict[str, Any]]:
         raise InputError(f"{path}: cannot read the dump ({exc}): check the file") from exc
 
 
-def _page_fields(page, base: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {"redirect": False, "text": "", "base": base}
+def _page_fields(page, site: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {"redirect": False, "text": "", **site}
     for child in page:
         name = _local(child.tag)
         if name in ("title", "ns", "id"):
@@ -137,43 +157,56 @@ def is_disambiguation(title: str, wikicode) -> bool:
     )
 
 
-def wikitext_to_text(wikicode) -> str:
-    """Plain text of parsed wikitext (see the module docstring for what is removed)."""
-    import mwparserfromhell
-    from mwparserfromhell.nodes import Comment, Tag, Template, Wikilink
+def wikitext_to_text(wikicode, dropped_namespaces: tuple[str, ...] = ()) -> str:
+    """Plain text of parsed wikitext (see the module docstring for what is removed);
+    ``dropped_namespaces`` are the dump's own names for its file and category namespaces."""
+    from mwparserfromhell.smart_list import SmartList
+    from mwparserfromhell.wikicode import Wikicode
 
-    kept_sections = []
+    names = (*FILE_NAMESPACE_ALIASES, *dropped_namespaces)
+    dropped = LINK_PREFIXES_DROPPED + tuple(n.lower() + ":" for n in names if n)
+    nodes = []
     for section in wikicode.get_sections(levels=[2], include_lead=True, flat=False):
         headings = section.filter_headings(recursive=False)
         if headings and str(headings[0].title).strip().lower() in DROPPED_SECTIONS:
             continue
-        kept_sections.append(str(section))
-    code = mwparserfromhell.parse("".join(kept_sections) if kept_sections else "")
-    for node in code.filter(recursive=True, forcetype=(Template, Comment, Tag, Wikilink)):
-        try:
-            if isinstance(node, (Template, Comment)):
-                code.remove(node)
-            elif isinstance(node, Tag) and str(node.tag).lower() in DROPPED_TAGS:
-                code.remove(node)
-            elif isinstance(node, Wikilink):
-                target = str(node.title).strip().lower()
-                if target.startswith(LINK_PREFIXES_DROPPED) or _INTERLANGUAGE.match(target):
-                    code.remove(node)
-        except ValueError:  # already removed with its parent
-            pass
-    for heading in code.filter_headings():
-        code.replace(heading, "\n" + heading.title.strip_code().strip() + "\n")
-    text = code.strip_code(normalize=True, collapse=True)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+        nodes.extend(section.nodes)
+    code = Wikicode(SmartList(nodes))  # the kept sections' own nodes: no second parse
+    _prune(code, dropped)
+    return clean_residue(code.strip_code(normalize=True, collapse=True), dropped_namespaces)
+
+
+def _prune(code, dropped: tuple[str, ...]) -> None:
+    """Drop templates, comments, dropped tags and file/category/interlanguage links, and turn
+    headings into lines, in one walk of the tree (``Wikicode.remove``/``replace`` search from
+    the root for every node, which is quadratic on long articles)."""
+    from mwparserfromhell.nodes import Comment, Heading, Tag, Template, Text, Wikilink
+
+    kept = []
+    for node in code.nodes:
+        if isinstance(node, Heading):
+            _prune(node.title, dropped)
+            kept.append(Text("\n" + node.title.strip_code().strip() + "\n"))
+            continue
+        if isinstance(node, (Template, Comment)):
+            continue
+        if isinstance(node, Tag) and str(node.tag).lower() in DROPPED_TAGS:
+            continue
+        if isinstance(node, Wikilink):
+            target = str(node.title).strip().lower().replace("_", " ")
+            if target.startswith(dropped) or _INTERLANGUAGE.match(target):
+                continue
+        for child in node.__children__():
+            _prune(child, dropped)
+        kept.append(node)
+    code.nodes = kept
 
 
 def iter_articles(path: str, counters: dict[str, Any]) -> Iterator[Document]:
     """Plain-text articles of one dump; ``counters`` gets pages seen and skipped by reason."""
     import mwparserfromhell
 
-    for page in iter_pages(path):
+    for page in iter_pages(path, counters):
         counters["pages"] = counters.get("pages", 0) + 1
         title = page.get("title", "")
         if page.get("ns", "0") != "0":
@@ -186,7 +219,7 @@ def iter_articles(path: str, counters: dict[str, Any]) -> Iterator[Document]:
         if is_disambiguation(title, wikicode):
             _count_skip(counters, "disambiguation")
             continue
-        text = wikitext_to_text(wikicode)
+        text = wikitext_to_text(wikicode, tuple(page["dropped_namespaces"]))
         if not text:
             _count_skip(counters, "empty")
             continue

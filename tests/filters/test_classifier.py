@@ -45,7 +45,12 @@ def quality_model(tmp_path_factory):
         ],
     )
     assert result.exit_code == 0, result.output + result.stderr
-    assert json.loads(result.stdout) == {"output": str(model), "positive": 150, "negative": 150}
+    summary = json.loads(result.stdout)
+    assert summary["documents_read"] == {"positive": 150, "negative": 150}
+    assert (summary["train"], summary["validation"]) == (240, 60)
+    assert summary["metrics"]["auc"] > 0.8  # "repeated" boilerplate pages are prose lines
+    written = json.loads((root / "quality.bin.metrics.json").read_text())
+    assert written["metrics"] == summary["metrics"]
     return model
 
 
@@ -129,6 +134,43 @@ def test_gpt3_preset_uses_the_classifier(quality_model, tmp_path):
         expected_kept += clf.decide(clf.score(doc), doc) is None
     assert counters["classifier"]["kept"] == expected_kept
     assert counters["classifier"]["dropped"]["low_quality"] == 20 - expected_kept >= 10
+
+
+def test_the_classes_are_balanced_and_the_metrics_printed(tmp_path):
+    positive = write_jsonl(tmp_path / "pos.jsonl", [english_article(i) for i in range(90)])
+    negative = write_jsonl(tmp_path / "neg.jsonl", [boilerplate_page(i) for i in range(30)])
+    model = tmp_path / "q.bin"
+    args = ["models", "train-quality", "--positive", str(positive), "--negative", str(negative)]
+    result = CliRunner().invoke(
+        cli, [*args, "-o", str(model), "--epoch", "5", "--validation", "0.3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "held-out: AUC" in result.stdout and "positive:" in result.stdout
+    written = json.loads((tmp_path / "q.bin.metrics.json").read_text())
+    assert written["documents_read"] == {"positive": 90, "negative": 30}
+    assert (written["train"], written["validation"]) == (42, 18)  # 30 + 30, 9 + 9 held out
+    histogram = written["metrics"]["scores"]["negative"]["histogram"]
+    assert sum(histogram) == 9 and len(histogram) == 10
+
+
+@pytest.mark.slow
+def test_autotune_searches_for_the_given_seconds(tmp_path):
+    positive = write_jsonl(tmp_path / "pos.jsonl", [english_article(i) for i in range(60)])
+    negative = write_jsonl(tmp_path / "neg.jsonl", [boilerplate_page(i) for i in range(60)])
+    args = ["models", "train-quality", "--positive", str(positive), "--negative", str(negative)]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "q.bin"), "--autotune", "3"])
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "q.bin.metrics.json").read_text())
+    assert written["settings"]["autotune"] == 3 and written["metrics"]["auc"] is not None
+
+
+def test_too_few_documents_is_exit_2(tmp_path):
+    positive = write_jsonl(tmp_path / "pos.jsonl", [english_article(1)])
+    negative = write_jsonl(tmp_path / "neg.jsonl", [boilerplate_page(1)] * 5)
+    args = ["models", "train-quality", "--positive", str(positive), "--negative", str(negative)]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "q.bin")])
+    assert result.exit_code == 2
+    assert "at least 2 positive and 2 negative documents (got 1 positive" in result.stderr
 
 
 def test_missing_model_is_exit_2(tmp_path):
