@@ -23,9 +23,30 @@ def _split_segments(ctx, param, value):
     return tuple(s.strip() for item in value for s in item.split(",") if s.strip())
 
 
+def _local_output(ctx, param, value):
+    """Downloads go to a local folder (resumed through .part files); a URL is refused at once."""
+    from corpuskit import storage
+
+    if value is not None and not storage.is_local(value):
+        raise click.BadParameter(
+            f"{value}: crawl downloads into a local folder. To process a crawl without "
+            "downloading, stream it: `corpuskit extract --crawl CRAWL -o s3://...`; to keep "
+            "WARCs on object storage, download here and copy them (e.g. `aws s3 sync`)",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
 @click.command()
 @click.argument("crawl", required=False)
-@click.option("-o", "--output", type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    callback=_local_output,
+    help="Output folder (local: downloads resume from .part files).",
+)
 @click.option(
     "--kind",
     type=click.Choice(["warc", "wet", "wat"]),

@@ -93,3 +93,11 @@ def test_run_passes_the_storage_table_to_every_stage(tmp_path):
         at = stage["args"].index("--storage-options")
         assert json.loads(stage["args"][at + 1]) == {"s3": {"anon": False}}  # the flag wins
         assert stage["args"][stage["args"].index("--output") + 1].startswith("s3://bucket/out/")
+
+
+def test_crawl_refuses_an_object_store_output_and_names_the_streaming_way(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("crawl", "CC-MAIN-2024-10", "--limit", "1", "-o", "s3://bucket/warcs")
+    assert result.exit_code == 2
+    assert "corpuskit extract --crawl CRAWL" in result.stderr
+    assert list(tmp_path.iterdir()) == []
