@@ -56,6 +56,14 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CorpuskitError as error:
             raise CorpuskitError2Click(error) from error
+        except BrokenPipeError:
+            # `corpuskit ... | head`: the reader left; stop quietly, as other tools do.
+            import os
+            import sys
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except KeyboardInterrupt:
             click.echo(
                 "interrupted: finished shards are kept; rerun the same command to resume", err=True

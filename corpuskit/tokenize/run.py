@@ -239,8 +239,7 @@ def record_in_package(package: str, output: str, manifest: dict[str, Any]) -> No
     data["tokenized"] = [*records, entry]
     try:
         pkg.write_manifest(data)
-        if storage.is_local(pkg.root):
-            render_card(pkg.root)
+        render_card(pkg.root)  # any storage: cards are written through corpuskit.storage
     except OSError as exc:
         log(f"tokenize: warning: could not record the tokens in {package}'s card ({exc})")
 

@@ -45,3 +45,17 @@ def test_config_errors_exit_2_naming_the_file(tmp_path, text, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert "c.toml" in result.stderr
+
+
+def test_a_reader_that_leaves_early_stops_the_command_quietly(tmp_path):
+    """`corpuskit ... | head`: a closed stdout is exit 141 without a traceback."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = [str(Path(sys.executable).parent / "corpuskit"), "filter", "--list"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 141, stderr.decode()
+    assert b"Traceback" not in stderr
