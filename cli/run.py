@@ -181,6 +181,8 @@ def command(
         if value is not None and (key != "executor" or value != "dask"):
             run[key] = value
     run.setdefault("dashboard_address", dashboard_address)
+    if run.get("output"):
+        config = with_output_root(config, str(run["output"]))
     plan = plan_stages(config, config_file)
     storage = _storage_options(config, config_file)
     if storage:
@@ -226,6 +228,22 @@ def command(
             click.echo(f"report: {summary['report']}")
     if summary["exit_code"]:
         raise SystemExit(summary["exit_code"])
+
+
+OUTPUT_PLACEHOLDER = "{output}"
+
+
+def with_output_root(value: Any, root: str) -> Any:
+    """Every ``{output}`` in the stage tables' strings replaced by the run's output root, so a
+    config can name earlier stages' folders (``"web={output}/filter"``) and still follow
+    ``--output``."""
+    if isinstance(value, dict):
+        return {k: v if k == "run" else with_output_root(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_output_root(v, root) for v in value]
+    if isinstance(value, str):
+        return value.replace(OUTPUT_PLACEHOLDER, root)
+    return value
 
 
 def _storage_options(config: dict[str, Any], path: str) -> str:

@@ -16,13 +16,18 @@ RECIPE ?= sample_sources/demo-recipe.toml
 
 EXEC := --executor $(EXECUTOR) --workers $(WORKERS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-.DELETE_ON_ERROR:
-.PHONY: all extract filter dedup mix
+SOURCES ?= sample_sources
 
+.DELETE_ON_ERROR:
+.PHONY: all extract filter import dedup decontaminate mix
+
+IMPORTS := wikipedia books1 books2 webtext
 all: mix
 extract: $(OUT)/extract/manifest.json
 filter: $(OUT)/filter/manifest.json
+import: $(IMPORTS:%=$(OUT)/import/%/manifest.json)
 dedup: $(OUT)/dedup/manifest.json
+decontaminate: $(OUT)/decontaminate/manifest.json
 mix: $(OUT)/mix/manifest.json
 
 $(OUT)/extract/manifest.json:
@@ -31,8 +36,27 @@ $(OUT)/extract/manifest.json:
 $(OUT)/filter/manifest.json: $(OUT)/extract/manifest.json
 	$(CK) filter $(OUT)/extract -o $(OUT)/filter --preset $(PRESET) --keep-rejected $(EXEC)
 
-$(OUT)/dedup/manifest.json: $(OUT)/filter/manifest.json
-	$(CK) dedup $(OUT)/filter -o $(OUT)/dedup --url $(EXEC)
+# The curated sources as dataset folders (Gutenberg framing and wiki markup removed).
+$(OUT)/import/wikipedia/manifest.json:
+	$(CK) import wikipedia $(SOURCES)/wiki/samplewiki-pages-articles.xml -o $(@D) $(EXEC)
+$(OUT)/import/books%/manifest.json:
+	$(CK) import books $(SOURCES)/books/books$* -o $(@D) $(EXEC)
+$(OUT)/import/webtext/manifest.json:
+	$(CK) import webtext $(SOURCES)/webtext/webtext.jsonl --url-list $(SOURCES)/webtext/urls.txt -o $(@D) $(EXEC)
 
-$(OUT)/mix/manifest.json: $(OUT)/dedup/manifest.json
-	$(CK) mix $(OUT)/dedup --recipe $(RECIPE) -o $(OUT)/mix
+# Within and across sources; a duplicate keeps the copy of the first source in --priority.
+$(OUT)/dedup/manifest.json: $(OUT)/filter/manifest.json $(IMPORTS:%=$(OUT)/import/%/manifest.json)
+	$(CK) dedup --url --input web=$(OUT)/filter $(foreach s,$(IMPORTS),--input $(s)=$(OUT)/import/$(s)) \
+	    --priority wikipedia,books1,books2,webtext,web -o $(OUT)/dedup $(EXEC)
+
+$(OUT)/decontaminate/manifest.json: $(OUT)/dedup/manifest.json
+	$(CK) decontaminate apply $(OUT)/dedup --benchmark demo=$(SOURCES)/benchmarks/demo-benchmark.jsonl \
+	    -o $(OUT)/decontaminate $(EXEC)
+
+$(OUT)/mix/manifest.json: $(OUT)/decontaminate/manifest.json
+	$(CK) mix --recipe $(RECIPE) -o $(OUT)/mix \
+	    --web '$(OUT)/decontaminate/data/web__*.parquet' \
+	    --webtext '$(OUT)/decontaminate/data/webtext__*.parquet' \
+	    --books '$(OUT)/decontaminate/data/books1__*.parquet' \
+	    --books '$(OUT)/decontaminate/data/books2__*.parquet' \
+	    --wikipedia '$(OUT)/decontaminate/data/wikipedia__*.parquet' $(EXEC)

@@ -17,11 +17,11 @@ tokens_out="$("$corpuskit" tokenize "$out_root"/mix -o "$out_root"/tokens \
     --tokenizer "$out_root"/tokenizer.json --workers 2 --overwrite)"
 echo "$tokens_out"
 tokens_line="${tokens_out%%$'\n'*}"
+echo "Token shards:    $(cd "$out_root/tokens" && pwd): ${tokens_line#*: *: }"
 echo
 "$corpuskit" card verify "$out_root"/mix
 echo
 echo "Dataset package: $(cd "$out_root/mix" && pwd)"
-echo "Token shards:    $(cd "$out_root/tokens" && pwd): ${tokens_line#*: *: }"
 echo "---- head of its dataset card ($out_root/mix/README.md; YAML front matter skipped) ----"
 # awk stops itself after 40 lines. No `| head -n 40` here: under pipefail, head exiting
 # before awk has written everything kills awk with SIGPIPE and the demo with exit 141, by

@@ -90,12 +90,38 @@ def training_lines(per_language: int = 400, seed: int = 7) -> list[str]:
 
 
 def train_lid_model(folder: Path) -> Path:
-    """Train (once per session) and save a supervised model; returns its path."""
+    """Train (once per session) and save a supervised model; returns its path.
+
+    Training runs in a fresh Python process: libraries loaded into the test process before it
+    (some switch the CPU's floating-point modes) made fastText's training end in "Encountered
+    NaN" for every seed, or give a different model, depending on which tests ran first."""
     if "lid" in _cache and _cache["lid"].exists():
         return _cache["lid"]
-    import fasttext
+    import subprocess
+    import sys
 
     folder.mkdir(parents=True, exist_ok=True)
+    root = Path(__file__).resolve().parents[1]
+    code = "import sys; from tests.lid_model import train_here; train_here(sys.argv[1])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode:
+        raise RuntimeError(f"training the test lid model failed:\n{done.stderr[-2000:]}")
+    path = folder / "lid-test.bin"
+    _cache["lid"] = path
+    return path
+
+
+def train_here(folder: str) -> None:
+    """The training itself (run by :func:`train_lid_model` in its own process)."""
+    import fasttext
+
+    folder = Path(folder)
     data = folder / "lid-train.txt"
     data.write_text("\n".join(training_lines()) + "\n", encoding="utf-8")
     last_error: Exception | None = None
@@ -120,7 +146,4 @@ def train_lid_model(folder: Path) -> Path:
             last_error = exc
     else:
         raise RuntimeError(f"fastText training failed for every seed: {last_error}")
-    path = folder / "lid-test.bin"
-    model.save_model(str(path))
-    _cache["lid"] = path
-    return path
+    model.save_model(str(folder / "lid-test.bin"))

@@ -11,7 +11,14 @@ from corpuskit import storage
 from corpuskit.errors import InputError
 
 MARKERS = ("manifest.json", "data", "_stats", "_done")
-STAGE_ORDER = {"extract": 0, "filter": 1, "dedup": 2, "mix": 3}
+STAGE_ORDER = {
+    "extract": 0,
+    "filter": 1,
+    "import": 2,
+    "dedup": 3,
+    "decontaminate": 4,
+    "mix": 5,
+}
 
 
 def is_dataset_folder(url: str) -> bool:

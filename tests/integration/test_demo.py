@@ -42,7 +42,8 @@ def test_the_demo_runs_to_its_last_line_and_exits_0(demo_run):
     assert (out / "mix" / "README.md").exists()  # it wrote where it was told, not to out/demo
     shown = result.stdout.split("---- head of its dataset card", 1)
     assert len(shown) == 2, result.stdout[-2000:]
-    body = shown[1].splitlines()[1:]
+    body = shown[1].split("\n\nPipeline report", 1)[0].splitlines()[1:]
+    assert "Pipeline report (one HTML file" in shown[1]
     assert len(body) == 40  # the card body is longer than 40 lines: the ending cut it
     assert body[0] != "---"  # YAML front matter skipped
 

@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGES = ("extract", "filter", "dedup", "mix")
+STAGES = ("extract", "filter", "dedup", "decontaminate", "mix")
+COMMANDS = ("extract", "filter", *["import"] * 4, "dedup", "decontaminate", "mix")
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,7 +47,7 @@ def test_make_runs_every_stage_once_in_order(make_run):
     _, ck, _, first = make_run
     assert first.returncode == 0, first.stderr[-3000:]
     commands = [line.split()[1] for line in first.stdout.splitlines() if line.startswith(str(ck))]
-    assert commands == list(STAGES)
+    assert commands == list(COMMANDS)
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -186,7 +186,9 @@ def test_a_malformed_dump_on_the_cluster_names_the_source_and_leaves_nothing(
 ):
     bad = tmp_path / "broken.xml"
     text = (SAMPLES / "wiki" / "samplewiki-pages-articles.xml").read_text(encoding="utf-8")
-    bad.write_text(text[: len(text) // 2] + "<page><title>cut", encoding="utf-8")
+    # Broken inside the file (a dump that merely ends early keeps its complete pages).
+    half = text.index("<page>", len(text) // 2)
+    bad.write_text(text[:half] + "<page><title>x</titl></page>" + text[half:], encoding="utf-8")
     out = tmp_path / "package"
     result = mix(
         "--preset", "gpt3", "--wikipedia", bad, "-o", out, "--scheduler", dask_two_workers.address

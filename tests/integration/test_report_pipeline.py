@@ -117,7 +117,7 @@ def test_the_report_in_a_real_browser(demo, browser):
         "Array.from(document.querySelectorAll('[data-stat]')).map(e => "
         "[e.dataset.path, e.dataset.stat, e.textContent.trim(), e.getBoundingClientRect().width > 0])"
     )
-    stages = [out / s for s in ("extract", "filter", "dedup", "mix")]
+    stages = [out / s for s in ("extract", "filter", "dedup", "decontaminate", "mix")]
     stats = json.loads(corpuskit("stats", *stages, "--json").stdout)
     assert {d["path"] for d in stats["datasets"]} == {str(p) for p in stages}
     flat = {d["path"]: flatten(d) for d in stats["datasets"]}
