@@ -53,8 +53,11 @@ lint: install-test
 	$(VENV)/bin/ruff check corpuskit filters cli tests benchmarks sample_warcs sample_sources
 	$(VENV)/bin/ruff format --check corpuskit filters cli tests benchmarks sample_warcs sample_sources
 
+# bench_peers.py needs its own environment (datatrove): `make bench-peers`.
+BENCHES := $(filter-out benchmarks/bench_peers.py,$(wildcard benchmarks/bench_*.py))
+
 bench: install
-	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
+	@for bench in $(BENCHES); do echo "== $$bench"; $(PY) $$bench || exit 1; done
 
 # datatrove side by side (benchmarks/bench_peers.py) in its own venv: spaCy is its English word
 # tokenizer, lxml_html_clean keeps its trafilatura working beside lxml 6.
