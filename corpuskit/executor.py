@@ -64,11 +64,22 @@ def _current_storage_options() -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _step_instance(step: str, params: Any):
+def step_instance(step: str, params: Any):
     """One set-up step per worker process and params: models load once, not per shard."""
     instance = get_step(step)(params)
     instance.setup()
     return instance
+
+
+def failed_result(shard: Shard, started: float, exc: BaseException) -> ShardResult:
+    """The result of a shard that raised: failed, with the error's one-line description."""
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    stats = {
+        "shard": shard.id,
+        "input": shard.path,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    return ShardResult(shard.id, False, stats, error=detail)
 
 
 def run_shard(spec: StageSpec, shard: Shard) -> ShardResult:
@@ -79,7 +90,7 @@ def run_shard(spec: StageSpec, shard: Shard) -> ShardResult:
     output = None
     try:
         storage.configure(spec.storage_options)
-        step = _step_instance(spec.step, spec.params)
+        step = step_instance(spec.step, spec.params)
         output = ShardOutput(DatasetFolder(spec.output), shard.id, spec.keep_rejected)
         counters = step.run(shard, output)
         stats = output.finish({"shard": shard.id, "input": shard.path, "counters": counters})
@@ -87,17 +98,7 @@ def run_shard(spec: StageSpec, shard: Shard) -> ShardResult:
     except Exception as exc:  # a failed shard is reported, the run goes on
         if output is not None:
             output.abort()
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return ShardResult(
-            shard.id,
-            False,
-            {
-                "shard": shard.id,
-                "input": shard.path,
-                "seconds": round(time.monotonic() - started, 3),
-            },
-            error=detail,
-        )
+        return failed_result(shard, started, exc)
 
 
 class LocalExecutor:

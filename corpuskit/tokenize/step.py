@@ -10,17 +10,15 @@ killed at any point counts as not done and is redone from scratch on the next ru
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import time
-import traceback
 from pathlib import Path
 from typing import Any, ClassVar
 
 from corpuskit import storage
 from corpuskit.dataset import DATA_DIR, DatasetFolder, atomic_write_text
-from corpuskit.executor import Shard, ShardResult, StageSpec
-from corpuskit.registry import Step, get_step, register_step
+from corpuskit.executor import Shard, ShardResult, StageSpec, failed_result, step_instance
+from corpuskit.registry import Step, register_step
 
 # Documents are read and encoded this many at a time: large enough that the tokenizer's batch
 # call dominates, small enough to keep a worker's memory at a few MB of text.
@@ -113,19 +111,13 @@ def _upload(path: Path, url: str) -> None:
     storage.commit(attempt, url)
 
 
-@functools.lru_cache(maxsize=4)
-def _step_instance(step: str, params: Any) -> Step:
-    instance = get_step(step)(params)
-    instance.setup()
-    return instance
-
-
 def run_token_shard(spec: StageSpec, shard: Shard) -> ShardResult:
     """Run one shard of ``tokenize`` and commit it; a bad shard is reported, never raised."""
     started = time.monotonic()
     folder = DatasetFolder(spec.output)
     try:
-        step = _step_instance(spec.step, spec.params)
+        storage.configure(spec.storage_options)  # the worker shares nothing with the client
+        step = step_instance(spec.step, spec.params)
         result = step.run(shard, storage.join(folder.root, DATA_DIR))
         files = result.pop("files")
         stats = {
@@ -141,14 +133,4 @@ def run_token_shard(spec: StageSpec, shard: Shard) -> ShardResult:
         atomic_write_text(folder.done_path(shard.id), "")
         return ShardResult(shard.id, True, stats)
     except Exception as exc:  # a failed shard is reported, the run goes on
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return ShardResult(
-            shard.id,
-            False,
-            {
-                "shard": shard.id,
-                "input": shard.path,
-                "seconds": round(time.monotonic() - started, 3),
-            },
-            error=detail,
-        )
+        return failed_result(shard, started, exc)
