@@ -87,8 +87,7 @@ class DatasetFolder:
             for name in storage.listdir(self._at(sub)):
                 if not storage.is_attempt(name):
                     continue
-                shard = storage.attempt_target(name).removesuffix(".parquet").removesuffix(".json")
-                if shard in done:
+                if _owner(storage.attempt_target(name), done) is not None:
                     storage.delete(self._at(sub, name))
                     removed += 1
         return removed
@@ -137,6 +136,17 @@ class DatasetFolder:
 
     def is_dataset(self) -> bool:
         return storage.isdir(self._at(DATA_DIR))
+
+
+def _owner(file_name: str, shards: set[str]) -> str | None:
+    """The shard a file belongs to: its name is ``<shard>`` or ``<shard>.<suffixes>``
+    (``s.parquet``, ``s.json``, ``s.bin``, ``s.docs.npy``); shard ids may hold dots too."""
+    name = file_name
+    while name not in shards:
+        if "." not in name:
+            return None
+        name = name.rsplit(".", 1)[0]
+    return name
 
 
 class ParquetShardWriter:

@@ -101,7 +101,6 @@ def tokenize_package(
         "package_shards_sha256": _shards_fingerprint(package_manifest),
     }
     _check_settings(folder, settings, overwrite)
-    _remove_temporaries(folder)
     log(
         f"tokenize: {len(shards)} shards of {package} with {tokenizer} "
         f"(vocabulary {identity.vocab_size:,}, {params.dtype}, EOT {identity.eot_id}) -> {output}"
@@ -150,16 +149,6 @@ def _check_settings(folder: DatasetFolder, settings: dict[str, Any], overwrite: 
         for name in storage.listdir(data):
             storage.delete(storage.join(data, name))
     atomic_write_text(path, json.dumps(settings, indent=1, sort_keys=True) + "\n")
-
-
-def _remove_temporaries(folder: DatasetFolder) -> None:
-    """Attempt files (``.<name>.tmp-...``) left in ``data/`` by a killed run are never read."""
-    data = storage.join(folder.root, DATA_DIR)
-    stale = [name for name in storage.listdir(data) if storage.is_attempt(name)]
-    for name in stale:
-        storage.delete(storage.join(data, name))
-    if stale:
-        log(f"tokenize: removed {len(stale)} temporary file(s) left by an interrupted run")
 
 
 def _manifest(folder, shards, settings, package_manifest) -> dict[str, Any]:
