@@ -250,7 +250,10 @@ def glob(pattern: str) -> list[str]:
 
         return sorted(p for p in globbing.glob(pattern, recursive=True) if os.path.isfile(p))
     fs, path = filesystem(pattern)
-    return sorted(full_url(fs, p, pattern) for p in fs.glob(path) if fs.isfile(p))
+    found = fs.glob(path, detail=True)  # one listing: no request per match to ask its type
+    return sorted(
+        full_url(fs, p, pattern) for p, info in found.items() if info.get("type") == "file"
+    )
 
 
 def open(url: str, mode: str = "rb", **kwargs):  # noqa: A001 - mirrors the builtin
