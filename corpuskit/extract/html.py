@@ -11,8 +11,10 @@ first the fast pass (no fallbacks); when it finds less than :data:`FALLBACK_BELO
 characters, the page is extracted again with the fallbacks. On real pages the fallbacks
 change the text of about 6 % of pages, nearly all of them pages where the fast pass found
 little or nothing; ``--fast`` / ``--no-fast`` force one pass or the other. The tree is
-parsed and trimmed by :mod:`corpuskit.extract.tree`. ``benchmarks/bench_extract.py --real``
-measures speed and accuracy on real pages (``docs/extract.md`` has the figures).
+parsed and trimmed by :mod:`corpuskit.extract.tree`, and trafilatura's pruning rules are
+recompiled into equivalent, faster XPath by :mod:`corpuskit.extract.xpath_rules`.
+``benchmarks/bench_extract.py --real`` measures speed and accuracy on real pages
+(``docs/extract.md`` has the figures).
 """
 
 from __future__ import annotations
@@ -106,6 +108,9 @@ class TrafilaturaExtractor:
         from lxml import etree
         from trafilatura.settings import Extractor, use_config
 
+        from corpuskit.extract import xpath_rules
+
+        xpath_rules.install()  # the same rules, evaluated faster (see xpath_rules)
         # libxml2 2.14 (lxml 6) ends <script>/<style> text where browsers do, so the parser
         # alone keeps markup inside scripts out of the tree; older ones need strip_invisible.
         self.strip_first = etree.LIBXML_VERSION < (2, 14)
