@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.realpages import Score, dev_set_missing, load_pages  # noqa: E402
 from corpuskit.executor import Shard  # noqa: E402
+from corpuskit.extract import xpath_rules  # noqa: E402
 from corpuskit.extract.deadline import ExtractionTimeout, time_limit  # noqa: E402
 from corpuskit.extract.decode import Undecodable, decode_body  # noqa: E402
 from corpuskit.extract.html import ExtractorOptions, make_extractor  # noqa: E402
-from corpuskit.extract import xpath_rules  # noqa: E402
 from corpuskit.extract.step import ExtractStep  # noqa: E402
 from tests.warcs import response, write_warc  # noqa: E402
 
