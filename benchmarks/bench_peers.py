@@ -192,15 +192,16 @@ def run_datatrove(work: Path, warc_dir: Path, workers: int) -> dict:
     for name in ("lang", "gopher_repetition", "gopher_quality", "c4", "fineweb_quality"):
         for doc_id in _jsonl_ids(out / "excluded" / name):
             fate[doc_id] = name
-    return {"extract": extract, "filter": filt, "read": read, "fate": fate}
+    return {"extract": extract, "filter": filt, "read": read, "extracted": len(read), "fate": fate}
 
 
-def run_corpuskit(work: Path, warc: Path, workers: int) -> dict:
-    out = work / "corpuskit"
+def run_corpuskit(work: Path, warc: Path, workers: int, name: str = "corpuskit", gate=()) -> dict:
+    """``corpuskit extract`` (with ``gate``: its extra arguments) then ``filter --preset fineweb``."""
+    out = work / name
     common = ["--executor", "local", "--workers", str(workers), "-q"]
     extract = timed(
-        [str(CORPUSKIT), "extract", str(warc), "-o", str(out / "extracted"), *common],
-        work / "corpuskit-extract.log",
+        [str(CORPUSKIT), "extract", str(warc), "-o", str(out / "extracted"), *gate, *common],
+        work / f"{name}-extract.log",
     )
     filt = timed(
         [
@@ -214,14 +215,27 @@ def run_corpuskit(work: Path, warc: Path, workers: int) -> dict:
             "--keep-rejected",
             *common,
         ],
-        work / "corpuskit-filter.log",
+        work / f"{name}-filter.log",
     )
     read = [row["id"] for row in _parquet_rows(out / "extracted" / "data", ["id"])]
     fate = {row["id"]: "kept" for row in _parquet_rows(out / "filtered" / "data", ["id"])}
     for row in _parquet_rows(out / "filtered" / "rejected", ["id", "reject.filter"]):
         name = row["reject.filter"]
         fate[row["id"]] = _CORPUSKIT_STAGE.get(name, name)
-    return {"extract": extract, "filter": filt, "read": read, "fate": fate}
+    return {"extract": extract, "filter": filt, "read": read, "extracted": len(read), "fate": fate}
+
+
+def as_language_drops(gated: dict, plain: dict) -> dict:
+    """The gated run, with the pages its language gate skipped counted as ``lang`` drops.
+
+    Extraction is deterministic, so the pages the plain run extracted and the gated run did
+    not are the ones the gate skipped; the chain then judges the same documents as the plain
+    run, and agreement is computed over them.
+    """
+    fate = dict(gated["fate"])
+    for doc_id in set(plain["read"]) - set(gated["read"]):
+        fate[doc_id] = "lang"
+    return {**gated, "read": plain["read"], "fate": fate}
 
 
 def agreement(ck: dict, dt: dict) -> list[tuple[str, int, int, int, int]]:
@@ -350,59 +364,65 @@ def main() -> None:
     )
     dt = run_datatrove(args.work, warc_dir, args.workers)
     ck = run_corpuskit(args.work, warc, args.workers)
-    report(ck, dt, args.workers, sum(counts.values()))
+    gate = ["--languages", "en"]
+    gated = run_corpuskit(args.work, warc, args.workers, "corpuskit-gate", gate)
+    runs = [
+        ("datatrove", dt),
+        ("corpuskit", ck),
+        ("ck --languages en", as_language_drops(gated, ck)),
+    ]
+    report(runs, sum(counts.values()))
     if not args.no_dedup:
         report_dedup(run_dedup(args.work, args.workers), ck, dt, args.workers)
 
 
-def report(ck: dict, dt: dict, workers: int, records: int) -> None:
+def report(runs: list[tuple[str, dict]], records: int) -> None:
+    """The stage table (the first run is the base of the ratios), then agreement with it."""
+
     def kept(run):
         return sum(1 for v in run["fate"].values() if v == "kept")
 
-    stages = [
-        ("extract", records, len(ck["read"]), len(dt["read"]), "extract"),
-        ("filter", None, kept(ck), kept(dt), "filter"),
-    ]
     print(
-        f"{'stage':9} {'tool':10} {'docs in':>8} {'docs out':>8} {'wall s':>8} {'CPU s':>7} "
+        f"{'stage':9} {'tool':18} {'docs in':>8} {'docs out':>8} {'wall s':>8} {'CPU s':>7} "
         f"{'docs/CPU-s':>10} {'peak RSS MB':>11} {'x wall':>7} {'x CPU':>6}"
     )
-    totals = {"corpuskit": [0.0, 0.0, 0.0], "datatrove": [0.0, 0.0, 0.0]}
     rows = []
-    for stage, docs_in, ck_out, dt_out, key in stages:
-        for tool, run, out_docs in (("datatrove", dt, dt_out), ("corpuskit", ck, ck_out)):
-            wall, rss, cpu = run[key]
-            total = totals[tool]
-            total[0], total[1], total[2] = total[0] + wall, max(total[1], rss), total[2] + cpu
-            n_in = docs_in if docs_in is not None else len(run["read"])
-            rows.append((stage, tool, n_in, out_docs, wall, cpu, rss))
-    for tool, run in (("datatrove", dt), ("corpuskit", ck)):
-        wall, rss, cpu = totals[tool]
-        rows.append(("end2end", tool, records, kept(run), wall, cpu, rss))
+    for tool, run in runs:
+        (e_wall, e_rss, e_cpu), (f_wall, f_rss, f_cpu) = run["extract"], run["filter"]
+        rows.append(("extract", tool, records, run["extracted"], e_wall, e_cpu, e_rss))
+        rows.append(("filter", tool, run["extracted"], kept(run), f_wall, f_cpu, f_rss))
+        total = (e_wall + f_wall, e_cpu + f_cpu, max(e_rss, f_rss))
+        rows.append(("end2end", tool, records, kept(run), *total))
+    rows.sort(key=lambda row: ("extract", "filter", "end2end").index(row[0]))
     base = {}
     for stage, tool, n_in, out_docs, wall, cpu, rss in rows:
-        if tool == "datatrove":
-            base[stage] = (wall, cpu)
+        base.setdefault(stage, (wall, cpu))
         x_wall, x_cpu = base[stage][0] / wall, base[stage][1] / cpu
         print(
-            f"{stage:9} {tool:10} {n_in:8d} {out_docs:8d} {wall:8.1f} {cpu:7.1f} "
+            f"{stage:9} {tool:18} {n_in:8d} {out_docs:8d} {wall:8.1f} {cpu:7.1f} "
             f"{n_in / cpu:10.1f} {rss:11.0f} {x_wall:6.2f}x {x_cpu:5.2f}x"
         )
-    shared = set(ck["read"]) & set(dt["read"])
-    print(
-        f"\nread by both: {len(shared)} (corpuskit only {len(set(ck['read']) - shared)}, "
-        f"datatrove only {len(set(dt['read']) - shared)})"
-    )
-    print(
-        f"{'filter':18} {'reached':>8} {'agree':>6} {'%':>6} {'only ck drops':>13} {'only dt':>8}"
-    )
-    for name, reached, agree, only_ck, only_dt in agreement(ck, dt):
-        share = 100 * agree / reached if reached else 100.0
-        print(f"{name:18} {reached:8d} {agree:6d} {share:6.1f} {only_ck:13d} {only_dt:8d}")
-    final = sum(1 for i in shared if (ck["fate"].get(i) == "kept") == (dt["fate"].get(i) == "kept"))
-    print(
-        f"{'final keep/drop':18} {len(shared):8d} {final:6d} {100 * final / max(len(shared), 1):6.1f}"
-    )
+    base_tool, dt = runs[0]
+    for tool, ck in runs[1:]:
+        shared = set(ck["read"]) & set(dt["read"])
+        print(
+            f"\n{tool} against {base_tool}; read by both: {len(shared)} ({tool} only "
+            f"{len(set(ck['read']) - shared)}, {base_tool} only {len(set(dt['read']) - shared)})"
+        )
+        print(
+            f"{'filter':18} {'reached':>8} {'agree':>6} {'%':>6} {'only ck drops':>13} "
+            f"{'only dt':>8}"
+        )
+        for name, reached, agree, only_ck, only_dt in agreement(ck, dt):
+            share = 100 * agree / reached if reached else 100.0
+            print(f"{name:18} {reached:8d} {agree:6d} {share:6.1f} {only_ck:13d} {only_dt:8d}")
+        final = sum(
+            1 for i in shared if (ck["fate"].get(i) == "kept") == (dt["fate"].get(i) == "kept")
+        )
+        print(
+            f"{'final keep/drop':18} {len(shared):8d} {final:6d} "
+            f"{100 * final / max(len(shared), 1):6.1f}"
+        )
 
 
 if __name__ == "__main__":

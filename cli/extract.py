@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from cli import options
+from corpuskit.extract.language_gate import DEFAULT_FLOOR
 
 
-def _split_segments(ctx, param, value):
+def _split_commas(ctx, param, value):
     return tuple(s.strip() for item in value or () for s in item.split(",") if s.strip())
 
 
@@ -36,7 +37,7 @@ def _split_segments(ctx, param, value):
 @click.option(
     "--segments",
     multiple=True,
-    callback=_split_segments,
+    callback=_split_commas,
     help="With --crawl: only files of these segment ids (comma-separated or repeated).",
 )
 @click.option(
@@ -83,6 +84,27 @@ def _split_segments(ctx, param, value):
     "--deduplicate", is_flag=True, help="trafilatura: drop repeated text segments within a worker."
 )
 @click.option(
+    "--languages",
+    multiple=True,
+    callback=_split_commas,
+    help="Language gate: skip, before extraction, pages whose visible text fastText lid.176 "
+    "gives under --language-floor for every one of these languages (e.g. en; comma-separated "
+    "or repeated), counted as 'other_language'. Much faster for a one-language corpus.",
+)
+@click.option(
+    "--language-floor",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=DEFAULT_FLOOR,
+    show_default=True,
+    help="With --languages: the probability a wanted language needs on the whole page.",
+)
+@click.option(
+    "--lid-model",
+    default=None,
+    help="With --languages: path of the fastText lid.176 model (default: $CORPUSKIT_LID_MODEL "
+    "or the cache of `corpuskit models fetch lid`).",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0),
     default=10.0,
@@ -126,6 +148,9 @@ def command(
     include_comments,
     include_tables,
     deduplicate,
+    languages,
+    language_floor,
+    lid_model,
     timeout,
     max_page_bytes,
     shard_size,
@@ -172,12 +197,19 @@ def command(
         deduplicate=deduplicate,
     )
     check_extractor(extractor_options)
+    if (language_floor != DEFAULT_FLOOR or lid_model) and not languages:
+        raise click.UsageError("--language-floor and --lid-model only apply with --languages")
     params = ExtractStep.Params(
         extractor=extractor_options,
         timeout=timeout,
         max_page_bytes=page_bytes,
         source=source,
+        languages=languages,
+        language_floor=language_floor,
+        lid_model=lid_model or "",
     )
+    if languages:
+        _check_lid_model(lid_model)
     crawl_plan = _check_crawl_options(inputs, crawl, kind, base_url, segments, sample, seed)
     if crawl_plan:
         from corpuskit.extract.shards import crawl_files
@@ -260,3 +292,10 @@ def _size_option(parse_size, value: str, name: str) -> int:
         return parse_size(value)
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint=name) from None
+
+
+def _check_lid_model(lid_model: str | None) -> None:
+    """Fail before any shard runs when --languages has no language model to use."""
+    from corpuskit.models import locate_model
+
+    locate_model("lid", lid_model)

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from corpuskit.errors import DependencyError
+from corpuskit.langid import load_fasttext_model
 from corpuskit.registry import Filter, register_filter
-from filters.langid import load_fasttext_model
 from filters.quality_training import positive_score, prepare, trained_max_chars
 
 

@@ -17,42 +17,8 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
-from corpuskit.errors import DependencyError
+from corpuskit.langid import load_fasttext_model, predict_language
 from corpuskit.registry import Filter, register_filter
-
-LABEL_PREFIX = "__label__"
-UNKNOWN = "und"
-
-_loaded_models: dict[str, object] = {}
-
-
-def load_fasttext_model(path: str):
-    """Load a fastText model once per process (several filters may share it)."""
-    model = _loaded_models.get(path)
-    if model is None:
-        try:
-            import fasttext
-        except ImportError as exc:  # pragma: no cover - fasttext-numpy2 is a dependency
-            raise DependencyError("fastText is not installed: pip install fasttext-numpy2") from exc
-        try:
-            model = fasttext.load_model(path)
-        except ValueError as exc:
-            raise DependencyError(f"{path} is not a fastText model ({exc})") from exc
-        _loaded_models[path] = model
-    return model
-
-
-def predict_language(model, text: str) -> tuple[str, float]:
-    """Top-1 (language, probability) of a whole text; ``("und", 0.0)`` for blank text."""
-    flat = " ".join(text.split())
-    if not flat:
-        return UNKNOWN, 0.0
-    labels, probabilities = model.predict(flat, k=1)
-    if not labels:
-        return UNKNOWN, 0.0
-    label = labels[0]
-    language = label[len(LABEL_PREFIX) :] if label.startswith(LABEL_PREFIX) else label
-    return language, min(float(probabilities[0]), 1.0)
 
 
 @register_filter

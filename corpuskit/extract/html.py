@@ -104,7 +104,7 @@ class TrafilaturaExtractor:
     again with its fallbacks on an untrimmed parse. ``fast=True``/``False``: one pass only.
     """
 
-    def __init__(self, options: ExtractorOptions):
+    def __init__(self, options: ExtractorOptions, gate=None):
         from lxml import etree
         from trafilatura.settings import Extractor, use_config
 
@@ -133,6 +133,7 @@ class TrafilaturaExtractor:
 
         self.fast_pass = settings(True) if options.fast in (True, None) else None
         self.full_pass = settings(False) if options.fast in (False, None) else None
+        self.gate = gate  # a LanguageGate, or None
 
     def extract(self, html: str, url: str | None = None) -> Extracted | None:
         from trafilatura import extract
@@ -153,19 +154,26 @@ class TrafilaturaExtractor:
         title = title_element.text_content().strip() if title_element is not None else None
         language = _clean_language(tree.get("lang") or tree.get("xml:lang"))
         text = ""
+        visible = None  # the trimmed page's text, when something needs it
+        if self.fast_pass is not None or self.gate is not None:
+            drop_boilerplate_tags(tree)
+            if self.gate is not None:
+                visible = tree.text_content()
+                self.gate.check(visible)  # raises OtherLanguage
         if self.fast_pass is not None:
             self.fast_pass.url = url
-            drop_boilerplate_tags(tree)
             text = extract(tree, options=self.fast_pass) or ""  # trafilatura works on a copy
             if len(text) >= FALLBACK_BELOW_CHARS or self.full_pass is None:
                 return Extracted(text, title or None, language)
-            if not tree.text_content().strip():
+            if not (tree.text_content() if visible is None else visible).strip():
                 # All visible text sat in navigation, footers, forms controls...: a
                 # boilerplate-only page, whatever readability would pick out of it.
                 return Extracted(text, title or None, language)
             # Parsed again, untrimmed: readability scores the page's own structure (navigation,
             # asides and all); on the dev set that is worth 0.002 F1 over the trimmed tree.
             tree = parse()
+        elif self.gate is not None:
+            tree = parse()  # --no-fast: the fallbacks read the untrimmed page
         if self.full_pass is not None:
             self.full_pass.url = url
             text = extract(tree, options=self.full_pass) or ""
@@ -186,9 +194,10 @@ def require_resiliparse() -> None:
 class ResiliparseExtractor:
     """resiliparse's ``extract_plain_text`` with its main-content heuristics (much faster)."""
 
-    def __init__(self, options: ExtractorOptions):
+    def __init__(self, options: ExtractorOptions, gate=None):
         require_resiliparse()
         self.comments = options.include_comments
+        self.gate = gate  # a LanguageGate, or None: asked about the extracted text (cheap here)
 
     def extract(self, html: str, url: str | None = None) -> Extracted | None:
         from resiliparse.extract.html2text import extract_plain_text
@@ -208,6 +217,8 @@ class ResiliparseExtractor:
             noscript=False,
             comments=self.comments,
         )
+        if self.gate is not None:
+            self.gate.check(text)
         return Extracted(text.strip(), (tree.title or "").strip() or None, language)
 
 
@@ -221,12 +232,16 @@ def check_extractor(options: ExtractorOptions) -> None:
         require_resiliparse()
 
 
-def make_extractor(options: ExtractorOptions):
-    """The extractor named by ``options.extractor``; unknown names are a ConfigError."""
+def make_extractor(options: ExtractorOptions, gate=None):
+    """The extractor named by ``options.extractor``; unknown names are a ConfigError.
+
+    ``gate`` (a :class:`~corpuskit.extract.language_gate.LanguageGate`) makes ``extract``
+    raise :class:`~corpuskit.extract.language_gate.OtherLanguage` for pages it rejects.
+    """
     if options.extractor == "trafilatura":
-        return TrafilaturaExtractor(options)
+        return TrafilaturaExtractor(options, gate)
     if options.extractor == "resiliparse":
-        return ResiliparseExtractor(options)
+        return ResiliparseExtractor(options, gate)
     raise ConfigError(
         f"unknown extractor {options.extractor!r}: use one of {', '.join(EXTRACTORS)}"
     )

@@ -16,6 +16,7 @@ from corpuskit.errors import ShardError
 from corpuskit.extract.deadline import ExtractionTimeout, time_limit
 from corpuskit.extract.decode import Undecodable, decode_body
 from corpuskit.extract.html import ExtractorOptions, make_extractor
+from corpuskit.extract.language_gate import DEFAULT_FLOOR, LanguageGate, OtherLanguage
 from corpuskit.extract.shards import crawl_name
 from corpuskit.extract.warc import READ_ERRORS, RecordReader
 from corpuskit.registry import Step, register_step
@@ -33,6 +34,7 @@ SKIP_REASONS = (
     "timeout",  # extraction took longer than --timeout
     "extraction_error",  # the extractor raised on this page
     "no_text",  # the extractor found no main text
+    "other_language",  # --languages: the page's text is in none of them (language_gate)
 )
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
@@ -78,9 +80,17 @@ class ExtractStep(Step):
         timeout: float = 10.0
         max_page_bytes: int = 2 * 1024 * 1024
         source: str = "web"
+        languages: tuple[str, ...] = ()  # language gate: empty = every page is extracted
+        language_floor: float = DEFAULT_FLOOR
+        lid_model: str = ""  # the fastText lid.176 file; empty = $CORPUSKIT_LID_MODEL or cache
 
     def setup(self) -> None:
-        self.extractor = make_extractor(self.params.extractor)
+        params = self.params
+        gate = None
+        if params.languages:
+            gate = LanguageGate(params.languages, params.language_floor, params.lid_model)
+        self.gate = gate
+        self.extractor = make_extractor(params.extractor, gate)
 
     def run(self, shard, output) -> dict[str, Any]:
         counters: dict[str, Any] = {
@@ -163,12 +173,16 @@ class ExtractStep(Step):
         }
         if is_text:
             text, title, language = decoded.strip(), None, None
+            if self.gate is not None and not self.gate.wants(text):
+                return None, "other_language"
         else:
             try:
                 with time_limit(self.params.timeout):
                     extracted = self.extractor.extract(decoded, uri)
             except ExtractionTimeout:
                 return None, "timeout"
+            except OtherLanguage:
+                return None, "other_language"
             except Exception:  # one broken page must not stop the shard; it is counted
                 return None, "extraction_error"
             if extracted is None:
