@@ -8,7 +8,8 @@ keep each rule's meaning and make it cheaper:
   once per name test in C, instead of building a node-set for each ``self::`` test of every
   element. Both forms select the same elements, in document order, when ``P`` has no
   position (``position()``, ``last()``, a number): the union is a set, and a filter over it
-  keeps document order. Rules with a position are left as they are.
+  keeps document order. ``(E)[1]``, the first node of ``E`` in document order, takes the
+  same rewrite of ``E``; other rules with a position are left as they are.
 * ``re:test(@id, 'pattern')`` becomes ``(@id and re:test(@id, 'pattern'))``: the test is a
   call into Python for every element, and most elements have no ``id`` (or no ``class``,
   ``style``); an absent attribute is the empty string to ``re:test``, which a pattern that
@@ -46,6 +47,7 @@ REGEXP_NS = "http://exslt.org/regular-expressions"
 
 _SELF_TESTS = re.compile(r"\A\s*\.//\*\[\s*(self::\w+(?:\s+or\s+self::\w+)*)\s*\]", re.DOTALL)
 _POSITIONAL = re.compile(r"position\s*\(|last\s*\(|\[\s*\d")
+_FIRST_OF_GROUP = re.compile(r"\A\s*\((.*)\)\s*\[1\]\s*\Z", re.DOTALL)
 # re:test(@a|@b, 'pattern'[, 'flags']) with attribute arguments only
 _RE_TEST = re.compile(
     r"re:test\(\s*(@[\w-]+(?:\s*\|\s*@[\w-]+)*)\s*,\s*'([^']*)'\s*(?:,\s*'[^']*'\s*)?\)"
@@ -67,9 +69,8 @@ def _guard_re_test(match: re.Match) -> str:
     return f"(({present}) and {match.group(0)})"
 
 
-def rewrite(path: str) -> str:
-    """The faster equivalent of one rule's XPath source, or the source unchanged."""
-    path = _RE_TEST.sub(_guard_re_test, path)
+def _as_union(path: str) -> str:
+    """``.//*[self::a or self::b]REST`` as ``(.//a | .//b)REST``; other paths unchanged."""
     head = _SELF_TESTS.match(path)
     if head is None:
         return path
@@ -78,6 +79,24 @@ def rewrite(path: str) -> str:
         return path
     names = re.findall(r"self::(\w+)", head.group(1))
     return "(" + " | ".join(f".//{name}" for name in names) + ")" + rest
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def rewrite(path: str) -> str:
+    """The faster equivalent of one rule's XPath source, or the source unchanged."""
+    path = _RE_TEST.sub(_guard_re_test, path)
+    first = _FIRST_OF_GROUP.match(path)
+    if first is not None and _balanced(first.group(1)):  # (E)[1]: the first node of E
+        return f"({_as_union(first.group(1).strip())})[1]"
+    return _as_union(path)
 
 
 def compile_rule(path: str):

@@ -83,6 +83,15 @@ def test_rewrite_turns_self_tests_into_a_union_and_leaves_positions_alone():
     positional = ".//*[self::div or self::p][@class='x'][1]"
     assert xpath_rules.rewrite(positional) == positional
     assert xpath_rules.rewrite("(.//article)[1]") == "(.//article)[1]"
+    assert xpath_rules.rewrite("(.//*[self::div or self::p][@id='x'])[1]") == (
+        "((.//div | .//p)[@id='x'])[1]"
+    )
+    two_groups = "(.//*[self::div or self::p])[1]|(.//main)[1]"
+    assert xpath_rules.rewrite(two_groups) == two_groups
+    guarded = "((@class) and re:test(@class, 'share|social'))"
+    assert xpath_rules.rewrite(".//*[re:test(@class, 'share|social')]") == f".//*[{guarded}]"
+    matches_empty = ".//*[re:test(@class, 'x?')]"  # an absent class would match: no guard
+    assert xpath_rules.rewrite(matches_empty) == matches_empty
 
 
 def test_every_rewritten_rule_selects_the_same_elements(original_rules):
