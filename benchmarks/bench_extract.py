@@ -50,7 +50,7 @@ from corpuskit.extract import xpath_rules  # noqa: E402
 from corpuskit.extract.deadline import ExtractionTimeout, time_limit  # noqa: E402
 from corpuskit.extract.decode import Undecodable, decode_body  # noqa: E402
 from corpuskit.extract.html import ExtractorOptions, make_extractor  # noqa: E402
-from corpuskit.extract.step import ExtractStep  # noqa: E402
+from corpuskit.extract.step import ExtractStep, utf8_bytes  # noqa: E402
 from tests.warcs import response, write_warc  # noqa: E402
 
 GROUND_TRUTH = Path(__file__).resolve().parent / "extract_groundtruth"
@@ -194,9 +194,9 @@ def corpuskit_page_extractor(options: ExtractorOptions, timeout: float = 10.0):
 
     def run(page) -> str:
         try:
-            decoded, _ = decode_body(page.body, None, html=True)
+            decoded, codec = decode_body(page.body, None, html=True)
             with time_limit(timeout):
-                extracted = extractor.extract(decoded, page.url)
+                extracted = extractor.extract(decoded, page.url, utf8_bytes(page.body, codec))
         except (Undecodable, ExtractionTimeout):
             return ""
         return extracted.text if extracted else ""

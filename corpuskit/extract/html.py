@@ -135,11 +135,18 @@ class TrafilaturaExtractor:
         self.full_pass = settings(False) if options.fast in (False, None) else None
         self.gate = gate  # a LanguageGate, or None
 
-    def extract(self, html: str, url: str | None = None) -> Extracted | None:
+    def extract(
+        self, html: str, url: str | None = None, utf8: bytes | None = None
+    ) -> Extracted | None:
+        """``utf8``: the page's own bytes when they are exactly ``html`` in UTF-8 (no
+        byte-order mark), which spares encoding the text again for the parser."""
         from trafilatura import extract
         from trafilatura.utils import load_html
 
-        source = strip_invisible(html) if self.strip_first else html
+        if self.strip_first:
+            source = strip_invisible(html)
+        else:
+            source = utf8 if utf8 is not None else html.encode("utf-8", "replace")
 
         def parse():
             tree = parse_html(source)
@@ -199,7 +206,9 @@ class ResiliparseExtractor:
         self.comments = options.include_comments
         self.gate = gate  # a LanguageGate, or None: asked about the extracted text (cheap here)
 
-    def extract(self, html: str, url: str | None = None) -> Extracted | None:
+    def extract(
+        self, html: str, url: str | None = None, utf8: bytes | None = None
+    ) -> Extracted | None:
         from resiliparse.extract.html2text import extract_plain_text
         from resiliparse.parse.html import HTMLTree
 

@@ -7,6 +7,7 @@ Every other record is a counted skip, one counter per reason (:data:`SKIP_REASON
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 from typing import Any
@@ -48,6 +49,11 @@ def _mime(content_type: str | None) -> str:
 def _looks_like_html(body: bytes) -> bool:
     head = body[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def utf8_bytes(body: bytes, codec: str) -> bytes | None:
+    """The body itself when it is its text's UTF-8 encoding (decoded as UTF-8, no BOM)."""
+    return body if codec == "utf-8" and not body.startswith(codecs.BOM_UTF8) else None
 
 
 def warc_file_name(path: str) -> str:
@@ -178,7 +184,7 @@ class ExtractStep(Step):
         else:
             try:
                 with time_limit(self.params.timeout):
-                    extracted = self.extractor.extract(decoded, uri)
+                    extracted = self.extractor.extract(decoded, uri, utf8_bytes(body, codec))
             except ExtractionTimeout:
                 return None, "timeout"
             except OtherLanguage:

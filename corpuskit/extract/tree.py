@@ -94,8 +94,8 @@ def _parser():
     return parser
 
 
-def parse_html(html: str):
-    """The ``<html>`` element of a decoded page, or None when nothing parses.
+def parse_html(html: str | bytes):
+    """The ``<html>`` element of a decoded page (or of its UTF-8 bytes), or None.
 
     The text goes to lxml as UTF-8 bytes: lxml refuses a ``str`` that starts with an XML
     declaration naming an encoding, and real pages carry one. Lone surrogates (which no
@@ -104,7 +104,7 @@ def parse_html(html: str):
     from lxml import etree
     from lxml import html as lxml_html
 
-    data = html.encode("utf-8", "replace")
+    data = html if isinstance(html, bytes) else html.encode("utf-8", "replace")
     if not data.strip():
         return None
     try:

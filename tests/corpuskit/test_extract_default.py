@@ -145,3 +145,20 @@ def test_a_page_that_overruns_is_cut_at_the_limit(tmp_path):
     elapsed = time.monotonic() - started
     assert counters["skipped"]["timeout"] == 1 and not docs
     assert elapsed < 8  # parsing (not interruptible) plus at most the limit, with margin
+
+
+def test_utf8_bytes_give_the_same_text_as_the_decoded_page():
+    from corpuskit.extract.decode import decode_body
+    from corpuskit.extract.step import utf8_bytes
+
+    extractor = make_extractor(ExtractorOptions())
+    pages = [LONG.encode("utf-8"), THIN.encode("utf-8"), b"\xef\xbb\xbf" + LONG.encode("utf-8")]
+    pages.append(LONG.replace("Harbour", "Caf\u00e9").encode("cp1252"))
+    given = 0
+    for body in pages:
+        decoded, codec = decode_body(body, "text/html")
+        raw = utf8_bytes(body, codec)
+        given += raw is not None
+        expected = extractor.extract(decoded, "https://a.example/")
+        assert extractor.extract(decoded, "https://a.example/", raw) == expected
+    assert given == 2  # not for the page with a byte-order mark, nor for the cp1252 one

@@ -136,7 +136,7 @@ def test_slow_pages_are_counted_as_timeouts_and_broken_ones_as_errors(tmp_path, 
     step.setup()
     real = step.extractor.extract
 
-    def misbehave(html, url=None):
+    def misbehave(html, url=None, utf8=None):
         if url.endswith("/0"):
             while True:  # a page that never finishes
                 pass
