@@ -37,6 +37,20 @@ def test_dry_run_chains_each_stage_on_the_previous_output(tmp_path):
     assert dedup[-2:] == ["--", "OUT/filter"] and "--url" in dedup
 
 
+def test_extract_table_sets_the_language_gate(tmp_path):
+    config = write(
+        tmp_path,
+        '[run]\noutput = "OUT"\n[extract]\ninputs = ["w"]\nlanguages = ["en", "de"]\n'
+        "language_floor = 0.05\n",
+    )
+    result = invoke(config, "--dry-run")
+    assert result.exit_code == 0, result.output
+    args = json.loads(result.stdout)["stages"][0]["args"]
+    languages = [args[i + 1] for i, arg in enumerate(args) if arg == "--languages"]
+    assert languages == ["en", "de"]
+    assert args[args.index("--language-floor") + 1] == "0.05"
+
+
 def test_flags_on_the_command_line_win_over_the_run_table(tmp_path):
     config = write(tmp_path, '[run]\noutput = "OUT"\nworkers = 3\n[extract]\ninputs = ["w"]\n')
     result = invoke(config, "--dry-run", "--workers", "1", "--executor", "local")
