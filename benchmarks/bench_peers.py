@@ -16,7 +16,9 @@ The WARC is written here, with warcio, into the work folder (never committed):
 Chain (FineWeb): trafilatura favour-precision → fastText lid.176 English > 0.65 → Gopher
 repetition → Gopher quality → C4 without the terminal-punctuation rule → FineWeb quality.
 corpuskit runs ``corpuskit extract`` then ``corpuskit filter --preset fineweb`` (which also
-has FineWeb's URL blocklist first; its drops are shown on their own line). datatrove runs
+has FineWeb's URL blocklist first; its drops are shown on their own line), and then the same
+chain with the language gate, ``corpuskit extract --languages en`` (the pages it skips count
+as ``lang`` drops in its agreement lines). datatrove runs
 ``benchmarks/peers_datatrove.py`` in the peers venv, one stage per process. Both sides use the
 same lid.176 model file.
 
