@@ -11,7 +11,8 @@ each time an element is touched from Python. So the tree is built
   ``MANUALLY_CLEANED`` list), so that its rules walk about 40 % fewer elements on real pages.
 
 ``<form>``, ``<figure>`` and ``<math>`` stay: trafilatura keeps a form that holds most of the
-page's text, a figure that holds a table, and the text of formulas.
+page's text, a figure that holds a table, and the text of formulas. So does a forum thread's
+JSON-LD, by which trafilatura recognises a forum (see :func:`drop_boilerplate_tags`).
 """
 
 from __future__ import annotations
@@ -115,7 +116,20 @@ def parse_html(html: str | bytes):
 
 
 def drop_boilerplate_tags(tree) -> None:
-    """Delete the :data:`BOILERPLATE_TAGS` subtrees in place; the text after each stays."""
+    """Delete the :data:`BOILERPLATE_TAGS` subtrees in place; the text after each stays.
+
+    One kind of script survives, moved to the end of the page: schema.org
+    ``DiscussionForumPosting`` JSON-LD. trafilatura reads it (before its own cleaning
+    deletes every script) to recognise a forum thread, whose posts it then keeps.
+    """
     from lxml import etree
 
+    forum_markup = [
+        script.text
+        for script in tree.iter("script")
+        if script.get("type") == "application/ld+json"
+        and "DiscussionForumPosting" in (script.text or "")
+    ]
     etree.strip_elements(tree, *BOILERPLATE_TAGS, with_tail=False)
+    for text in forum_markup:
+        etree.SubElement(tree, "script", type="application/ld+json").text = text

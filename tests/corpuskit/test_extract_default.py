@@ -162,3 +162,30 @@ def test_utf8_bytes_give_the_same_text_as_the_decoded_page():
         expected = extractor.extract(decoded, "https://a.example/")
         assert extractor.extract(decoded, "https://a.example/", raw) == expected
     assert given == 2  # not for the page with a byte-order mark, nor for the cp1252 one
+
+
+FORUM_POST = (
+    "I replaced the fuel pump myself last winter and the engine has run smoothly ever since."
+)
+
+
+@pytest.mark.parametrize("forum", [True, False])
+def test_a_forum_thread_is_recognised_as_trafilatura_does(forum):
+    """trafilatura keeps a forum's posts, recognised by its JSON-LD, which sits in a script."""
+    import trafilatura
+
+    json_ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "DiscussionForumPosting", "headline": "Fuel pump"}</script>'
+        if forum
+        else ""
+    )
+    page = (
+        f"<html><head><title>Fuel pump</title>{json_ld}</head><body><article><h1>Fuel pump</h1>"
+        + "".join(f"<p>{p}</p>" for p in english_paragraphs(5, 5))
+        + f"<dl class='comment-list'><dt>Member</dt><dd>{FORUM_POST}</dd></dl>"
+        + "</article></body></html>"
+    )
+    ours = make_extractor(ExtractorOptions(fast=True)).extract(page, "https://f.example/t/1")
+    theirs = trafilatura.extract(page, fast=True, favor_precision=True, include_comments=False)
+    assert (FORUM_POST in ours.text) == (FORUM_POST in theirs) == forum
