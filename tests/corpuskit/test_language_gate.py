@@ -6,10 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from corpuskit.executor import Shard
 from corpuskit.extract.html import ExtractorOptions
 from corpuskit.extract.language_gate import LanguageGate
-from corpuskit.extract.step import ExtractStep
+from tests.corpuskit.test_extract_step import run_step
 from tests.lid_model import real_lid_model
 from tests.warcs import article_html, conversion, english_paragraphs, response, write_warc
 
@@ -42,20 +41,9 @@ def model():
     return str(real_lid_model())
 
 
-class _Collect:
-    def __init__(self):
-        self.docs = []
-
-    def write(self, doc):
-        self.docs.append(doc)
-
-
 def _run(path, **params):
-    step = ExtractStep(ExtractStep.Params(**params))
-    step.setup()
-    out = _Collect()
-    counters = step.run(Shard("s", str(path)), out)
-    return counters, {doc.url: doc.text for doc in out.docs}
+    counters, docs = run_step(path, **params)
+    return counters, {doc.url: doc.text for doc in docs}
 
 
 def _warc(tmp_path):
