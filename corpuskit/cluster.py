@@ -59,6 +59,9 @@ def dask_client(
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)
+    from corpuskit.worker_logging import QuietHeartbeatPlugin
+
+    client.register_plugin(QuietHeartbeatPlugin())
     log(
         f"Dask LocalCluster with {len(cluster.workers)} workers; dashboard: {client.dashboard_link}"
     )
