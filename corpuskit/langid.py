@@ -44,9 +44,7 @@ def predict_language(model, text: str) -> tuple[str, float]:
     labels, probabilities = model.predict(flat, k=1)
     if not labels:
         return UNKNOWN, 0.0
-    label = labels[0]
-    language = label[len(LABEL_PREFIX) :] if label.startswith(LABEL_PREFIX) else label
-    return language, min(float(probabilities[0]), 1.0)
+    return labels[0].removeprefix(LABEL_PREFIX), min(float(probabilities[0]), 1.0)
 
 
 def languages_at_least(model, flat_text: str, floor: float) -> set[str]:

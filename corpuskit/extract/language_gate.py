@@ -19,6 +19,8 @@ never skipped: too short to judge.
 
 from __future__ import annotations
 
+from corpuskit.langid import flatten, languages_at_least, load_fasttext_model
+
 DEFAULT_FLOOR = 0.01
 MIN_CHARS = 100
 
@@ -31,7 +33,6 @@ class LanguageGate:
     """``wants(text)``: could this page's visible text be in one of ``languages``?"""
 
     def __init__(self, languages: tuple[str, ...], floor: float = DEFAULT_FLOOR, model: str = ""):
-        from corpuskit.langid import load_fasttext_model
         from corpuskit.models import locate_model
 
         self.languages = frozenset(languages)
@@ -39,8 +40,6 @@ class LanguageGate:
         self._model = load_fasttext_model(str(locate_model("lid", model or None)))
 
     def wants(self, text: str) -> bool:
-        from corpuskit.langid import flatten, languages_at_least
-
         flat = flatten(text)
         if len(flat) < MIN_CHARS:
             return True
