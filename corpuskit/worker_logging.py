@@ -3,7 +3,7 @@
 When a local cluster closes, the scheduler retires its workers and closes their connections.
 A worker heartbeat already on its way then meets a closed stream, and ``distributed`` logs
 "Failed to communicate with scheduler during heartbeat." as an ERROR with a traceback, on
-the stderr of a run that went well (about one run in fifty of the demo on a 2-core machine).
+the stderr of a run that went well (rarely: the demo test caught it once in CI).
 A heartbeat is retried on the next interval; a scheduler that is really gone shows up in the
 client as a lost connection. So :class:`HeartbeatAsWarning` turns that record into a WARNING:
 hidden at the level corpuskit's local clusters log at (``silence_logs=ERROR``), still there for
